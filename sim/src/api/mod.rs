@@ -1,0 +1,4 @@
+//! The Kubernetes API: object types, manifests, validation and the API server.
+
+pub mod quantity;
+pub mod validation;

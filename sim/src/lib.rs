@@ -1,0 +1,4 @@
+//! kubesim: a deterministic discrete-event simulator of a Kubernetes cluster.
+
+pub mod api;
+pub mod store;
