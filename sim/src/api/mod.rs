@@ -1,4 +1,6 @@
 //! The Kubernetes API: object types, manifests, validation and the API server.
 
 pub mod quantity;
+pub mod selector;
+pub mod types;
 pub mod validation;

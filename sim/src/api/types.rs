@@ -1,0 +1,1131 @@
+//! Compact internal forms of the Kubernetes objects kubesim models (core/v1, apps/v1, batch/v1).
+//! Field names follow the upstream API types (`k8s.io/api/...`); fields the simulator does not
+//! model are dropped at parse time with a warning (see `manifest.rs`).
+
+use smol_str::SmolStr;
+
+use crate::api::selector::LabelSelector;
+use crate::engine::SimTime;
+
+/// An interned-size string: inline up to 23 bytes, reference-counted beyond, O(1) clone.
+pub type Name = SmolStr;
+
+/// A Kubernetes object UID. Generated from the API server's seeded RNG stream and printed in
+/// the RFC 4122 form, so UIDs are deterministic per seed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Uid(pub u128);
+
+impl std::fmt::Display for Uid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        write!(
+            f,
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            (v >> 96) as u32,
+            (v >> 80) as u16,
+            (v >> 64) as u16,
+            (v >> 48) as u16,
+            v & 0xffff_ffff_ffff
+        )
+    }
+}
+
+/// The object kinds the API server serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Namespace,
+    Node,
+    Pod,
+    Service,
+    Endpoints,
+    ReplicationController,
+    ReplicaSet,
+    Deployment,
+    Job,
+    Event,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::Namespace,
+        Kind::Node,
+        Kind::Pod,
+        Kind::Service,
+        Kind::Endpoints,
+        Kind::ReplicationController,
+        Kind::ReplicaSet,
+        Kind::Deployment,
+        Kind::Job,
+        Kind::Event,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Namespace => "Namespace",
+            Kind::Node => "Node",
+            Kind::Pod => "Pod",
+            Kind::Service => "Service",
+            Kind::Endpoints => "Endpoints",
+            Kind::ReplicationController => "ReplicationController",
+            Kind::ReplicaSet => "ReplicaSet",
+            Kind::Deployment => "Deployment",
+            Kind::Job => "Job",
+            Kind::Event => "Event",
+        }
+    }
+
+    /// The plural resource name, as in `kubectl get <resource>` and REST paths.
+    pub fn resource(self) -> &'static str {
+        match self {
+            Kind::Namespace => "namespaces",
+            Kind::Node => "nodes",
+            Kind::Pod => "pods",
+            Kind::Service => "services",
+            Kind::Endpoints => "endpoints",
+            Kind::ReplicationController => "replicationcontrollers",
+            Kind::ReplicaSet => "replicasets",
+            Kind::Deployment => "deployments",
+            Kind::Job => "jobs",
+            Kind::Event => "events",
+        }
+    }
+
+    /// The `apiVersion` the API server serves this kind at.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Kind::ReplicaSet | Kind::Deployment => "apps/v1",
+            Kind::Job => "batch/v1",
+            _ => "v1",
+        }
+    }
+
+    pub fn namespaced(self) -> bool {
+        !matches!(self, Kind::Namespace | Kind::Node)
+    }
+
+    /// The etcd key prefix the API server stores this kind under. Upstream keeps some
+    /// historical names: nodes are `minions`, RCs `controllers`
+    /// (pkg/registry/*/storage/storage.go, `DefaultQualifiedResource` and key root).
+    pub fn key_prefix(self) -> &'static str {
+        match self {
+            Kind::Namespace => "/registry/namespaces/",
+            Kind::Node => "/registry/minions/",
+            Kind::Pod => "/registry/pods/",
+            Kind::Service => "/registry/services/specs/",
+            Kind::Endpoints => "/registry/services/endpoints/",
+            Kind::ReplicationController => "/registry/controllers/",
+            Kind::ReplicaSet => "/registry/replicasets/",
+            Kind::Deployment => "/registry/deployments/",
+            Kind::Job => "/registry/jobs/",
+            Kind::Event => "/registry/events/",
+        }
+    }
+
+    /// The short names and aliases kubectl accepts (`po`, `deploy`, `rc`, ...).
+    pub fn from_resource_arg(arg: &str) -> Option<Kind> {
+        let arg = arg.to_ascii_lowercase();
+        let kind = match arg.as_str() {
+            "ns" | "namespace" | "namespaces" => Kind::Namespace,
+            "no" | "node" | "nodes" => Kind::Node,
+            "po" | "pod" | "pods" => Kind::Pod,
+            "svc" | "service" | "services" => Kind::Service,
+            "ep" | "endpoints" => Kind::Endpoints,
+            "rc" | "replicationcontroller" | "replicationcontrollers" => {
+                Kind::ReplicationController
+            }
+            "rs" | "replicaset" | "replicasets" => Kind::ReplicaSet,
+            "deploy" | "deployment" | "deployments" => Kind::Deployment,
+            "job" | "jobs" => Kind::Job,
+            "ev" | "event" | "events" => Kind::Event,
+            _ => {
+                return Kind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str().eq_ignore_ascii_case(&arg))
+            }
+        };
+        Some(kind)
+    }
+
+    pub fn from_kind_str(kind: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string map kept sorted by key (labels, annotations, node selectors). Sorted so that
+/// iteration, printing and hashing never depend on insertion order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StringMap(Vec<(Name, Name)>);
+
+impl StringMap {
+    pub fn new() -> Self {
+        StringMap(Vec::new())
+    }
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| self.0[i].1.as_str())
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+    /// Inserts or replaces; returns the previous value.
+    pub fn insert(&mut self, key: impl Into<Name>, value: impl Into<Name>) -> Option<Name> {
+        let key = key.into();
+        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value.into())),
+            Err(i) => {
+                self.0.insert(i, (key, value.into()));
+                None
+            }
+        }
+    }
+    pub fn remove(&mut self, key: &str) -> Option<Name> {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => Some(self.0.remove(i).1),
+            Err(_) => None,
+        }
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// True when every pair of `subset` is in `self` (a map-form selector matching labels).
+    pub fn contains_all(&self, subset: &StringMap) -> bool {
+        subset.iter().all(|(k, v)| self.get(k) == Some(v))
+    }
+}
+
+impl<K: Into<Name>, V: Into<Name>> FromIterator<(K, V)> for StringMap {
+    fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
+        let mut m = StringMap::new();
+        for (k, v) in iter {
+            m.insert(k, v);
+        }
+        m
+    }
+}
+
+impl std::fmt::Display for StringMap {
+    /// `a=1,b=2`, the form kubectl prints labels in.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (k, v)) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{k}={v}")?;
+        }
+        Ok(())
+    }
+}
+
+/// metav1.OwnerReference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerReference {
+    pub api_version: Name,
+    pub kind: Name,
+    pub name: Name,
+    pub uid: Uid,
+    pub controller: bool,
+    pub block_owner_deletion: bool,
+}
+
+/// metav1.ObjectMeta, the modelled part.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObjectMeta {
+    pub name: Name,
+    pub generate_name: Name,
+    /// Empty for cluster-scoped kinds.
+    pub namespace: Name,
+    pub uid: Uid,
+    /// The etcd mod revision of the stored object; 0 when not set.
+    pub resource_version: u64,
+    pub generation: i64,
+    pub creation_timestamp: SimTime,
+    pub deletion_timestamp: Option<SimTime>,
+    pub deletion_grace_period_seconds: Option<i64>,
+    pub labels: StringMap,
+    pub annotations: StringMap,
+    pub owner_references: Vec<OwnerReference>,
+    pub finalizers: Vec<Name>,
+}
+
+impl ObjectMeta {
+    pub fn controller_ref(&self) -> Option<&OwnerReference> {
+        self.owner_references.iter().find(|r| r.controller)
+    }
+}
+
+/// A stored object: metadata plus the kind-specific body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Object {
+    pub meta: ObjectMeta,
+    pub body: Body,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    Namespace(Namespace),
+    Node(Node),
+    Pod(Pod),
+    Service(Service),
+    Endpoints(Endpoints),
+    ReplicationController(ReplicationController),
+    ReplicaSet(ReplicaSet),
+    Deployment(Deployment),
+    Job(Job),
+    Event(Event),
+}
+
+impl Object {
+    pub fn kind(&self) -> Kind {
+        match &self.body {
+            Body::Namespace(_) => Kind::Namespace,
+            Body::Node(_) => Kind::Node,
+            Body::Pod(_) => Kind::Pod,
+            Body::Service(_) => Kind::Service,
+            Body::Endpoints(_) => Kind::Endpoints,
+            Body::ReplicationController(_) => Kind::ReplicationController,
+            Body::ReplicaSet(_) => Kind::ReplicaSet,
+            Body::Deployment(_) => Kind::Deployment,
+            Body::Job(_) => Kind::Job,
+            Body::Event(_) => Kind::Event,
+        }
+    }
+    pub fn name(&self) -> &str {
+        &self.meta.name
+    }
+    pub fn namespace(&self) -> &str {
+        &self.meta.namespace
+    }
+    pub fn as_pod(&self) -> Option<&Pod> {
+        match &self.body {
+            Body::Pod(p) => Some(p),
+            _ => None,
+        }
+    }
+    pub fn as_node(&self) -> Option<&Node> {
+        match &self.body {
+            Body::Node(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+
+/// A resource name. The common ones are variants so that resource lists stay small.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResourceName {
+    Cpu,
+    Memory,
+    EphemeralStorage,
+    Pods,
+    /// Extended resources (`nvidia.com/gpu`), hugepages, and anything else.
+    Other(Name),
+}
+
+impl ResourceName {
+    pub fn parse(s: &str) -> ResourceName {
+        match s {
+            "cpu" => ResourceName::Cpu,
+            "memory" => ResourceName::Memory,
+            "ephemeral-storage" => ResourceName::EphemeralStorage,
+            "pods" => ResourceName::Pods,
+            other => ResourceName::Other(other.into()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            ResourceName::Cpu => "cpu",
+            ResourceName::Memory => "memory",
+            ResourceName::EphemeralStorage => "ephemeral-storage",
+            ResourceName::Pods => "pods",
+            ResourceName::Other(n) => n,
+        }
+    }
+}
+
+/// A resource list with integer amounts: CPU in millicores, everything else in units
+/// (bytes for memory and storage). Presence matters: an omitted request differs from `0`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResourceList(Vec<(ResourceName, i64)>);
+
+impl ResourceList {
+    pub fn new() -> Self {
+        ResourceList(Vec::new())
+    }
+    pub fn get(&self, name: &ResourceName) -> Option<i64> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+    }
+    pub fn set(&mut self, name: ResourceName, amount: i64) {
+        match self.0.binary_search_by(|(n, _)| n.cmp(&name)) {
+            Ok(i) => self.0[i].1 = amount,
+            Err(i) => self.0.insert(i, (name, amount)),
+        }
+    }
+    pub fn cpu_milli(&self) -> Option<i64> {
+        self.get(&ResourceName::Cpu)
+    }
+    pub fn memory(&self) -> Option<i64> {
+        self.get(&ResourceName::Memory)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&ResourceName, i64)> {
+        self.0.iter().map(|(n, v)| (n, *v))
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResourceRequirements {
+    pub requests: ResourceList,
+    pub limits: ResourceList,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RestartPolicy {
+    #[default]
+    Always,
+    OnFailure,
+    Never,
+}
+
+impl RestartPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestartPolicy::Always => "Always",
+            RestartPolicy::OnFailure => "OnFailure",
+            RestartPolicy::Never => "Never",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PullPolicy {
+    Always,
+    IfNotPresent,
+    Never,
+}
+
+impl PullPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PullPolicy::Always => "Always",
+            PullPolicy::IfNotPresent => "IfNotPresent",
+            PullPolicy::Never => "Never",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerPort {
+    pub name: Name,
+    pub container_port: i32,
+    /// 0 when unset.
+    pub host_port: i32,
+    pub host_ip: Name,
+    pub protocol: Protocol,
+}
+
+/// intstr.IntOrString: a port number or name, or an absolute number or percentage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IntOrString {
+    Int(i32),
+    String(Name),
+}
+
+impl std::fmt::Display for IntOrString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IntOrString::Int(i) => write!(f, "{i}"),
+            IntOrString::String(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The action of a probe or lifecycle hook. The simulator does not execute it; the container
+/// behaviour model decides its duration and outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handler {
+    Exec { command: Vec<Name> },
+    HttpGet { path: Name, port: IntOrString, scheme: Name },
+    TcpSocket { port: IntOrString },
+    Grpc { port: i32, service: Name },
+    /// LifecycleHandler.sleep (preStop/postStart only).
+    Sleep { seconds: i64 },
+}
+
+/// core/v1 Probe with upstream defaults applied (pkg/apis/core/v1/defaults.go SetDefaults_Probe).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probe {
+    pub handler: Handler,
+    pub initial_delay_seconds: i32,
+    pub timeout_seconds: i32,
+    pub period_seconds: i32,
+    pub success_threshold: i32,
+    pub failure_threshold: i32,
+    pub termination_grace_period_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Lifecycle {
+    pub post_start: Option<Handler>,
+    pub pre_stop: Option<Handler>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Container {
+    pub name: Name,
+    pub image: Name,
+    pub image_pull_policy: PullPolicy,
+    pub resources: ResourceRequirements,
+    pub ports: Vec<ContainerPort>,
+    pub liveness_probe: Option<Box<Probe>>,
+    pub readiness_probe: Option<Box<Probe>>,
+    pub startup_probe: Option<Box<Probe>>,
+    pub lifecycle: Option<Box<Lifecycle>>,
+    /// Init containers only: `restartPolicy: Always` makes it a sidecar.
+    pub restart_policy: Option<RestartPolicy>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl TaintEffect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
+    pub fn parse(s: &str) -> Option<TaintEffect> {
+        match s {
+            "NoSchedule" => Some(TaintEffect::NoSchedule),
+            "PreferNoSchedule" => Some(TaintEffect::PreferNoSchedule),
+            "NoExecute" => Some(TaintEffect::NoExecute),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taint {
+    pub key: Name,
+    pub value: Name,
+    pub effect: TaintEffect,
+    pub time_added: Option<SimTime>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TolerationOperator {
+    #[default]
+    Equal,
+    Exists,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toleration {
+    /// Empty with operator Exists matches every taint key.
+    pub key: Name,
+    pub operator: TolerationOperator,
+    pub value: Name,
+    /// None matches every effect.
+    pub effect: Option<TaintEffect>,
+    pub toleration_seconds: Option<i64>,
+}
+
+impl Toleration {
+    /// v1helper.TolerationsTolerateTaint / Toleration.ToleratesTaint
+    /// (staging/src/k8s.io/api/core/v1/toleration.go).
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        if let Some(effect) = self.effect {
+            if effect != taint.effect {
+                return false;
+            }
+        }
+        if !self.key.is_empty() && self.key != taint.key {
+            return false;
+        }
+        match self.operator {
+            TolerationOperator::Exists => true,
+            TolerationOperator::Equal => self.value == taint.value,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeSelectorOperator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    Gt,
+    Lt,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSelectorRequirement {
+    pub key: Name,
+    pub operator: NodeSelectorOperator,
+    pub values: Vec<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct NodeSelectorTerm {
+    pub match_expressions: Vec<NodeSelectorRequirement>,
+    pub match_fields: Vec<NodeSelectorRequirement>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreferredSchedulingTerm {
+    pub weight: i32,
+    pub preference: NodeSelectorTerm,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct NodeAffinity {
+    /// requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms (ORed).
+    pub required: Option<Vec<NodeSelectorTerm>>,
+    pub preferred: Vec<PreferredSchedulingTerm>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodAffinityTerm {
+    pub label_selector: Option<LabelSelector>,
+    pub namespaces: Vec<Name>,
+    pub namespace_selector: Option<LabelSelector>,
+    pub topology_key: Name,
+    pub match_label_keys: Vec<Name>,
+    pub mismatch_label_keys: Vec<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightedPodAffinityTerm {
+    pub weight: i32,
+    pub term: PodAffinityTerm,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PodAffinity {
+    pub required: Vec<PodAffinityTerm>,
+    pub preferred: Vec<WeightedPodAffinityTerm>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Affinity {
+    pub node_affinity: Option<NodeAffinity>,
+    pub pod_affinity: Option<PodAffinity>,
+    pub pod_anti_affinity: Option<PodAffinity>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnsatisfiableConstraintAction {
+    DoNotSchedule,
+    ScheduleAnyway,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeInclusionPolicy {
+    Honor,
+    Ignore,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopologySpreadConstraint {
+    pub max_skew: i32,
+    pub topology_key: Name,
+    pub when_unsatisfiable: UnsatisfiableConstraintAction,
+    pub label_selector: Option<LabelSelector>,
+    pub min_domains: Option<i32>,
+    pub node_affinity_policy: Option<NodeInclusionPolicy>,
+    pub node_taints_policy: Option<NodeInclusionPolicy>,
+    pub match_label_keys: Vec<Name>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PreemptionPolicy {
+    PreemptLowerPriority,
+    Never,
+}
+
+/// Volume sources, reduced to what the simulation distinguishes: whether data survives a
+/// container restart (every pod volume does) or the pod (only persistent ones).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VolumeSource {
+    EmptyDir,
+    HostPath { path: Name },
+    ConfigMap { name: Name },
+    Secret { name: Name },
+    PersistentVolumeClaim { claim_name: Name },
+    /// Any other source; kept by name so mounts still resolve.
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Volume {
+    pub name: Name,
+    pub source: VolumeSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PodSpec {
+    pub node_name: Name,
+    pub scheduler_name: Name,
+    pub containers: Vec<Container>,
+    pub init_containers: Vec<Container>,
+    pub restart_policy: RestartPolicy,
+    pub termination_grace_period_seconds: i64,
+    pub active_deadline_seconds: Option<i64>,
+    pub node_selector: StringMap,
+    pub affinity: Option<Box<Affinity>>,
+    pub tolerations: Vec<Toleration>,
+    pub priority_class_name: Name,
+    pub priority: Option<i32>,
+    pub preemption_policy: Option<PreemptionPolicy>,
+    pub host_network: bool,
+    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
+    pub volumes: Vec<Volume>,
+    pub hostname: Name,
+    pub subdomain: Name,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub enum PodPhase {
+    #[default]
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Unknown,
+}
+
+impl PodPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodPhase::Pending => "Pending",
+            PodPhase::Running => "Running",
+            PodPhase::Succeeded => "Succeeded",
+            PodPhase::Failed => "Failed",
+            PodPhase::Unknown => "Unknown",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PodPhase> {
+        [
+            PodPhase::Pending,
+            PodPhase::Running,
+            PodPhase::Succeeded,
+            PodPhase::Failed,
+            PodPhase::Unknown,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ConditionStatus {
+    True,
+    False,
+    #[default]
+    Unknown,
+}
+
+impl ConditionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConditionStatus::True => "True",
+            ConditionStatus::False => "False",
+            ConditionStatus::Unknown => "Unknown",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ConditionStatus> {
+        match s {
+            "True" => Some(ConditionStatus::True),
+            "False" => Some(ConditionStatus::False),
+            "Unknown" => Some(ConditionStatus::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// A status condition (PodCondition, NodeCondition, DeploymentCondition, JobCondition, ...):
+/// the shape they share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub type_: Name,
+    pub status: ConditionStatus,
+    pub reason: Name,
+    pub message: Name,
+    pub last_transition_time: Option<SimTime>,
+    /// lastHeartbeatTime (nodes) / lastUpdateTime (deployments) / lastProbeTime (pods, jobs).
+    pub last_update_time: Option<SimTime>,
+}
+
+/// Finds a condition by type in a condition list.
+pub fn find_condition<'a>(conditions: &'a [Condition], type_: &str) -> Option<&'a Condition> {
+    conditions.iter().find(|c| c.type_ == type_)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContainerState {
+    Waiting {
+        reason: Name,
+        message: Name,
+    },
+    Running {
+        started_at: SimTime,
+    },
+    Terminated {
+        exit_code: i32,
+        reason: Name,
+        message: Name,
+        started_at: Option<SimTime>,
+        finished_at: SimTime,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerStatus {
+    pub name: Name,
+    pub image: Name,
+    pub ready: bool,
+    pub started: Option<bool>,
+    pub restart_count: i32,
+    pub state: ContainerState,
+    pub last_state: Option<ContainerState>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PodStatus {
+    pub phase: PodPhase,
+    pub conditions: Vec<Condition>,
+    pub host_ip: Name,
+    pub pod_ip: Name,
+    pub start_time: Option<SimTime>,
+    pub init_container_statuses: Vec<ContainerStatus>,
+    pub container_statuses: Vec<ContainerStatus>,
+    pub reason: Name,
+    pub message: Name,
+    pub nominated_node_name: Name,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Pod {
+    pub spec: PodSpec,
+    pub status: PodStatus,
+}
+
+/// PodTemplateSpec: the metadata a template may carry, and the pod spec.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PodTemplateSpec {
+    pub labels: StringMap,
+    pub annotations: StringMap,
+    pub spec: PodSpec,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nodes and namespaces
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeAddress {
+    pub type_: Name,
+    pub address: Name,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerImage {
+    pub names: Vec<Name>,
+    pub size_bytes: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct NodeSpec {
+    pub unschedulable: bool,
+    pub taints: Vec<Taint>,
+    pub pod_cidr: Name,
+    pub provider_id: Name,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct NodeStatus {
+    pub capacity: ResourceList,
+    pub allocatable: ResourceList,
+    pub conditions: Vec<Condition>,
+    pub addresses: Vec<NodeAddress>,
+    pub images: Vec<ContainerImage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Node {
+    pub spec: NodeSpec,
+    pub status: NodeStatus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum NamespacePhase {
+    #[default]
+    Active,
+    Terminating,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Namespace {
+    pub phase: NamespacePhase,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services and endpoints
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ServiceType {
+    #[default]
+    ClusterIP,
+    NodePort,
+    LoadBalancer,
+    ExternalName,
+}
+
+impl ServiceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::ClusterIP => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
+            ServiceType::LoadBalancer => "LoadBalancer",
+            ServiceType::ExternalName => "ExternalName",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServicePort {
+    pub name: Name,
+    pub protocol: Protocol,
+    pub port: i32,
+    pub target_port: IntOrString,
+    /// 0 when unset.
+    pub node_port: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Service {
+    pub type_: ServiceType,
+    /// None: a Service without a selector (endpoints managed by hand).
+    pub selector: Option<StringMap>,
+    pub ports: Vec<ServicePort>,
+    pub cluster_ip: Name,
+    pub external_name: Name,
+    pub session_affinity_client_ip: bool,
+    /// externalTrafficPolicy: Local.
+    pub external_traffic_policy_local: bool,
+    /// internalTrafficPolicy: Local.
+    pub internal_traffic_policy_local: bool,
+    pub publish_not_ready_addresses: bool,
+    pub load_balancer_ingress: Vec<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectReference {
+    pub kind: Name,
+    pub namespace: Name,
+    pub name: Name,
+    pub uid: Uid,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointAddress {
+    pub ip: Name,
+    pub hostname: Name,
+    pub node_name: Name,
+    pub target_ref: Option<ObjectReference>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointPort {
+    pub name: Name,
+    pub port: i32,
+    pub protocol: Protocol,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct EndpointSubset {
+    pub addresses: Vec<EndpointAddress>,
+    pub not_ready_addresses: Vec<EndpointAddress>,
+    pub ports: Vec<EndpointPort>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Endpoints {
+    pub subsets: Vec<EndpointSubset>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+
+/// Status shared by ReplicationController and ReplicaSet.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ReplicaSetStatus {
+    pub replicas: i32,
+    pub fully_labeled_replicas: i32,
+    pub ready_replicas: i32,
+    pub available_replicas: i32,
+    pub terminating_replicas: Option<i32>,
+    pub observed_generation: i64,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ReplicationController {
+    pub replicas: i32,
+    /// Map-form selector; defaulted from the template's labels.
+    pub selector: StringMap,
+    pub template: Option<PodTemplateSpec>,
+    pub min_ready_seconds: i32,
+    pub status: ReplicaSetStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ReplicaSet {
+    pub replicas: i32,
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    pub min_ready_seconds: i32,
+    pub status: ReplicaSetStatus,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeploymentStrategy {
+    Recreate,
+    RollingUpdate {
+        max_surge: IntOrString,
+        max_unavailable: IntOrString,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DeploymentStatus {
+    pub observed_generation: i64,
+    pub replicas: i32,
+    pub updated_replicas: i32,
+    pub ready_replicas: i32,
+    pub available_replicas: i32,
+    pub unavailable_replicas: i32,
+    pub terminating_replicas: Option<i32>,
+    pub conditions: Vec<Condition>,
+    pub collision_count: Option<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    pub replicas: i32,
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    pub strategy: DeploymentStrategy,
+    pub min_ready_seconds: i32,
+    /// None: keep every old ReplicaSet (the extensions/v1beta1 default).
+    pub revision_history_limit: Option<i32>,
+    pub paused: bool,
+    /// None: no deadline (the extensions/v1beta1 default).
+    pub progress_deadline_seconds: Option<i32>,
+    /// extensions/v1beta1 and apps/v1beta1 `spec.rollbackTo.revision` (0 = previous).
+    pub rollback_to: Option<i64>,
+    pub status: DeploymentStatus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CompletionMode {
+    #[default]
+    NonIndexed,
+    Indexed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodReplacementPolicy {
+    TerminatingOrFailed,
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct JobStatus {
+    pub conditions: Vec<Condition>,
+    pub start_time: Option<SimTime>,
+    pub completion_time: Option<SimTime>,
+    pub active: i32,
+    pub succeeded: i32,
+    pub failed: i32,
+    pub terminating: Option<i32>,
+    pub ready: Option<i32>,
+    pub completed_indexes: Name,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Job {
+    pub parallelism: i32,
+    pub completions: Option<i32>,
+    pub active_deadline_seconds: Option<i64>,
+    pub backoff_limit: i32,
+    pub selector: Option<LabelSelector>,
+    pub manual_selector: bool,
+    pub template: PodTemplateSpec,
+    pub ttl_seconds_after_finished: Option<i32>,
+    pub completion_mode: CompletionMode,
+    pub suspend: bool,
+    pub pod_replacement_policy: Option<PodReplacementPolicy>,
+    pub status: JobStatus,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Event {
+    pub involved_object: Option<ObjectReference>,
+    pub reason: Name,
+    pub message: Name,
+    /// `Normal` or `Warning`.
+    pub type_: Name,
+    pub count: i32,
+    pub first_timestamp: Option<SimTime>,
+    pub last_timestamp: Option<SimTime>,
+    pub source_component: Name,
+    pub source_host: Name,
+}
