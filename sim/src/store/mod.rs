@@ -146,12 +146,13 @@ impl<V: Clone> Store<V> {
         self.range_prefix(prefix).count()
     }
 
-    /// The key's state at revision `revision` (etcd Range with `Revision`).
-    /// Errors like etcd's `rangeKeys`: `FutureRevision` if above the current
-    /// revision, `Compacted` if below the compacted one. Cost: O(log n +
+    /// The key's state at revision `revision` (etcd Range with `Revision`;
+    /// as there, `revision <= 0` means the current revision). Errors like
+    /// etcd's `rangeKeys`: `FutureRevision` if above the current revision,
+    /// `Compacted` if below the compacted one. Cost: O(log n +
     /// events after `revision`).
     pub fn get_at(&self, key: &str, revision: Revision) -> Result<Option<KeyValue<V>>, StoreError> {
-        self.check_readable(revision)?;
+        let revision = self.readable(revision)?;
         let start = self.history_index(revision + 1);
         // The first event on the key after `revision` knows the state at `revision`.
         match self.history.range(start..).find(|e| e.kv.key == key) {
@@ -169,7 +170,7 @@ impl<V: Clone> Store<V> {
         prefix: &str,
         revision: Revision,
     ) -> Result<Vec<KeyValue<V>>, StoreError> {
-        self.check_readable(revision)?;
+        let revision = self.readable(revision)?;
         let start = self.history_index(revision + 1);
         // For each key changed after `revision`: its state at `revision`, which
         // is the `prev` of its first change after `revision`.
@@ -203,20 +204,27 @@ impl<V: Clone> Store<V> {
         Ok(out)
     }
 
-    fn check_readable(&self, revision: Revision) -> Result<(), StoreError> {
+    /// etcd's `rangeKeys` revision check: future revisions fail, `<= 0`
+    /// means the current revision, below the compacted revision fails.
+    fn readable(&self, revision: Revision) -> Result<Revision, StoreError> {
         if revision > self.current {
             return Err(StoreError::FutureRevision {
                 requested: revision,
                 current: self.current,
             });
         }
-        if revision < self.compacted || revision < 0 {
+        let revision = if revision <= 0 {
+            self.current
+        } else {
+            revision
+        };
+        if revision < self.compacted {
             return Err(StoreError::Compacted {
                 requested: revision,
                 compacted: self.compacted,
             });
         }
-        Ok(())
+        Ok(revision)
     }
 
     // ----------------------------------------------------------------------
