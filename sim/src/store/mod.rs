@@ -1,24 +1,6 @@
-//! The etcd model: an exact, synchronous, in-memory model of etcd v3's MVCC key
-//! space (`server/storage/mvcc`) as Kubernetes' apiserver uses it
-//! (`staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go`): txns, watches, compaction.
-//!
-//! Latency, outages and networking are added around these calls by the engine.
-//!
-//! Revision numbering follows etcd: a fresh store is at revision 1 and the
-//! first write gets revision 2; each transaction that writes advances the
-//! revision by exactly one (all its writes share it), a transaction that
-//! writes nothing leaves it unchanged.
-//!
-//! History: every event since the last compaction is kept, so watches and
-//! [`Store::history_since`] can replay from old revisions. Nothing is
-//! compacted automatically; the caller (the simulated apiserver's compactor,
-//! every 5 minutes upstream) must call [`Store::compact`] or memory grows.
-//!
-//! Watch queues are bounded ([`Store::watch_queue_limit_events`]): a watcher
-//! whose pending queue would exceed the limit drops its queue and falls back
-//! to replaying from the history at its next drain, like etcd's unsynced
-//! watchers. That replay fails with [`StoreError::Compacted`] (and cancels
-//! the watch, as etcd does) if a compaction has passed the watcher meanwhile.
+//! The etcd model: etcd v3's MVCC key space (`server/storage/mvcc`: txns, prefix
+//! watches, history, compaction) as Kubernetes' apiserver uses it (`apiserver/pkg/
+//! storage/etcd3/store.go`); pure and synchronous, the engine adds latency and outages.
 
 mod types;
 mod watch;
@@ -44,6 +26,24 @@ pub const INITIAL_REVISION: Revision = 1;
 
 /// The etcd key space: live keys, the event history since the last
 /// compaction, and the registered watchers.
+///
+/// Revision numbering follows etcd: a fresh store is at revision 1 and the
+/// first write gets revision 2; each transaction that writes advances the
+/// revision by exactly one (all its writes share it), a transaction that
+/// writes nothing leaves it unchanged.
+///
+/// History: every event since the last compaction is kept, so watches and
+/// [`Store::history_since`] can replay from old revisions. Nothing is
+/// compacted automatically; the caller (the simulated apiserver's compactor,
+/// every 5 minutes upstream) must call [`Store::compact`] or memory grows.
+///
+/// Watch queues are bounded ([`Store::watch_queue_limit_events`]): a watcher
+/// whose undrained queue would exceed the limit drops its queue and instead
+/// replays from the history at its next drain, like etcd's unsynced/victim
+/// watchers; no event is lost. That replay fails with
+/// [`StoreError::Compacted`] (and cancels the watch, as etcd does) if a
+/// compaction has passed the watcher meanwhile, so drain lagging watchers
+/// before compacting, or handle the error by relisting.
 #[derive(Clone, Debug)]
 pub struct Store<V> {
     /// Live keys (etcd's `treeIndex` at the current revision + values).
