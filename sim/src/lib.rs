@@ -1,5 +1,10 @@
 //! kubesim: a deterministic discrete-event simulator of a Kubernetes cluster.
 
 pub mod api;
+pub mod client;
+pub mod cluster;
 pub mod engine;
+pub mod model;
+pub mod network;
 pub mod store;
+pub mod trace;

@@ -1,6 +1,12 @@
 //! The Kubernetes API: object types, manifests, validation and the API server.
 
+pub mod json;
+pub mod manifest;
+pub mod patch;
 pub mod quantity;
+pub mod request;
 pub mod selector;
+pub mod server;
 pub mod types;
+pub mod validate;
 pub mod validation;

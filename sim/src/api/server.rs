@@ -1,0 +1,1017 @@
+//! The API server: REST semantics over the etcd model — defaulting and admission on create,
+//! resourceVersion preconditions, status subresource, graceful deletion, bindings — and the
+//! watch fan-out (the cacher). Pure logic at a given instant; the cluster runtime adds time.
+//! Mirrors staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go and
+//! pkg/registry/core/pod/strategy.go.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rand::Rng;
+
+use crate::api::request::{
+    DeleteOptions, FieldSelector, PropagationPolicy, Request, Response, Status, WatchEvent,
+    WatchEventType, WatchRequest,
+};
+use crate::api::selector::LabelSelector;
+use crate::api::types::*;
+use crate::api::validate;
+use crate::engine::{SimRng, SimTime, SECOND};
+use crate::store::{Revision, Store, StoreError};
+use crate::trace::{Record, Trace};
+
+/// The id of a client watch, unique for the run (the cluster uses the request id).
+pub type WatchId = u64;
+
+/// The alphabet of generateName suffixes and the suffix length
+/// (staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go, names.SimpleNameGenerator).
+const NAME_SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+const NAME_SUFFIX_LEN: usize = 5;
+
+/// The default service CIDR 10.96.0.0/12 (kubeadm's default `--service-cluster-ip-range`).
+const SERVICE_CIDR_BASE: u32 = 0x0a60_0000;
+const SERVICE_CIDR_SIZE: u32 = 1 << 20;
+/// `--service-node-port-range` default 30000-32767.
+const NODE_PORT_MIN: i32 = 30000;
+const NODE_PORT_MAX: i32 = 32767;
+
+/// The tolerations the DefaultTolerationSeconds admission plugin adds
+/// (plugin/pkg/admission/defaulttolerationseconds/admission.go): 300 s.
+pub const DEFAULT_NOT_READY_TOLERATION_SECONDS: i64 = 300;
+pub const DEFAULT_UNREACHABLE_TOLERATION_SECONDS: i64 = 300;
+pub const TAINT_NODE_NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub const TAINT_NODE_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+
+/// Finalizers the garbage collector honours (metav1.FinalizerOrphanDependents / DeleteDependents).
+pub const FINALIZER_ORPHAN: &str = "orphan";
+pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
+
+/// A registered client watch.
+struct ClientWatch {
+    kind: Kind,
+    namespace: Option<Name>,
+    label_selector: Option<LabelSelector>,
+    field_selector: Option<FieldSelector>,
+}
+
+impl ClientWatch {
+    fn matches(&self, obj: &Object) -> bool {
+        if let Some(ns) = &self.namespace {
+            if obj.meta.namespace != *ns {
+                return false;
+            }
+        }
+        if let Some(sel) = &self.label_selector {
+            if !sel.matches(&obj.meta.labels) {
+                return false;
+            }
+        }
+        if let Some(fs) = &self.field_selector {
+            if !fs.matches(obj) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Counters for the summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiStats {
+    pub requests: BTreeMap<&'static str, u64>,
+    pub errors: BTreeMap<u16, u64>,
+    pub watch_events: u64,
+}
+
+pub struct ApiServer {
+    store: Store<Arc<Object>>,
+    rng: SimRng,
+    watches: BTreeMap<WatchId, ClientWatch>,
+    /// Watches without a `spec.nodeName` pin, by kind.
+    watches_by_kind: BTreeMap<Kind, BTreeSet<WatchId>>,
+    /// Pod watches pinned to one node by a `spec.nodeName=` field selector (upstream's
+    /// cacher indexes these with a trigger function so each kubelet costs nothing per event
+    /// on other nodes).
+    pod_watches_by_node: BTreeMap<Name, BTreeSet<WatchId>>,
+    outbox: Vec<(WatchId, WatchEvent)>,
+    service_ips: BTreeSet<u32>,
+    node_ports: BTreeSet<i32>,
+    stats: ApiStats,
+}
+
+impl ApiServer {
+    /// A fresh API server with the objects every cluster starts with: the `default`,
+    /// `kube-system`, `kube-public` and `kube-node-lease` namespaces and the `kubernetes`
+    /// Service.
+    pub fn new(rng: SimRng, trace: &mut Trace) -> ApiServer {
+        let mut s = ApiServer {
+            store: Store::new(),
+            rng,
+            watches: BTreeMap::new(),
+            watches_by_kind: BTreeMap::new(),
+            pod_watches_by_node: BTreeMap::new(),
+            outbox: Vec::new(),
+            service_ips: BTreeSet::new(),
+            node_ports: BTreeSet::new(),
+            stats: ApiStats::default(),
+        };
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let obj = Object {
+                meta: ObjectMeta {
+                    name: ns.into(),
+                    ..Default::default()
+                },
+                body: Body::Namespace(Namespace::default()),
+            };
+            s.handle(0, "kube-apiserver", Request::Create { object: obj }, trace)
+                .expect("bootstrap namespace");
+        }
+        // The `kubernetes` Service takes the first address of the range
+        // (pkg/controlplane/controller/kubernetesservice).
+        s.service_ips.insert(SERVICE_CIDR_BASE + 1);
+        let svc = Object {
+            meta: ObjectMeta {
+                name: "kubernetes".into(),
+                namespace: "default".into(),
+                labels: [("component", "apiserver"), ("provider", "kubernetes")]
+                    .into_iter()
+                    .collect(),
+                ..Default::default()
+            },
+            body: Body::Service(Service {
+                cluster_ip: ip_string(SERVICE_CIDR_BASE + 1).into(),
+                ports: vec![ServicePort {
+                    name: "https".into(),
+                    protocol: Protocol::Tcp,
+                    port: 443,
+                    target_port: IntOrString::Int(6443),
+                    node_port: 0,
+                }],
+                ..Default::default()
+            }),
+        };
+        s.handle(0, "kube-apiserver", Request::Create { object: svc }, trace)
+            .expect("bootstrap kubernetes service");
+        s
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.store.revision() as u64
+    }
+
+    pub fn compacted_revision(&self) -> u64 {
+        self.store.compacted_revision() as u64
+    }
+
+    pub fn stats(&self) -> &ApiStats {
+        &self.stats
+    }
+
+    /// Compacts etcd history up to `revision` (the apiserver's periodic compactor).
+    pub fn compact(&mut self, revision: u64) -> Result<(), StoreError> {
+        self.store.compact(revision as Revision)
+    }
+
+    /// Direct read access to the stored state, for the library API and tests. Components
+    /// must not use this: they see the world only through requests and watches.
+    pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Arc<Object>> {
+        self.store
+            .get(&object_key(kind, namespace, name))
+            .map(|kv| &kv.value)
+    }
+
+    /// All stored objects of a kind (in a namespace, if given), in key order.
+    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
+        let prefix = list_prefix(kind, namespace);
+        self.store
+            .range_prefix(&prefix)
+            .map(|kv| kv.value.clone())
+            .collect()
+    }
+
+    pub fn count(&self, kind: Kind) -> usize {
+        self.store.count_prefix(kind.key_prefix())
+    }
+
+    /// Takes the watch events produced since the last call, in order.
+    pub fn take_outbox(&mut self) -> Vec<(WatchId, WatchEvent)> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Handles one request at virtual time `now`. `client` names the requester in the trace.
+    /// Watches must go through [`ApiServer::watch`].
+    pub fn handle(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        req: Request,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        *self.stats.requests.entry(req.verb()).or_insert(0) += 1;
+        let is_write = req.is_write();
+        let (kind, target) = (req.kind(), req.target().1.to_string());
+        let result = match req {
+            Request::Create { object } => self.create(now, client, object, trace),
+            Request::Get {
+                kind,
+                namespace,
+                name,
+            } => self
+                .get(kind, &namespace, &name)
+                .cloned()
+                .map(Response::Object)
+                .ok_or_else(|| Status::not_found(kind, &name)),
+            Request::List {
+                kind,
+                namespace,
+                label_selector,
+                field_selector,
+            } => Ok(self.list_filtered(kind, namespace, label_selector, field_selector)),
+            Request::Update { object } => self.update(now, client, object, false, trace),
+            Request::UpdateStatus { object } => self.update(now, client, object, true, trace),
+            Request::Patch {
+                kind,
+                namespace,
+                name,
+                patch,
+                status,
+            } => self.patch(now, client, kind, &namespace, &name, &patch, status, trace),
+            Request::Delete {
+                kind,
+                namespace,
+                name,
+                options,
+            } => self.delete(now, client, kind, &namespace, &name, &options, trace),
+            Request::Bind {
+                namespace,
+                name,
+                node,
+                uid,
+            } => self.bind(now, client, &namespace, &name, &node, uid, trace),
+            Request::Watch(_) => Err(Status::bad_request("watch requests go through ApiServer::watch")),
+        };
+        if let Err(status) = &result {
+            *self.stats.errors.entry(status.code).or_insert(0) += 1;
+            if is_write {
+                trace.emit(
+                    now,
+                    Record::new("kube-apiserver", "ApiError")
+                        .object(kind.as_str(), "", &target)
+                        .detail(format!("{} {}: {} (client {client})", status.code, status.reason.as_str(), status.message)),
+                );
+            }
+        }
+        result
+    }
+
+    fn list_filtered(
+        &self,
+        kind: Kind,
+        namespace: Option<Name>,
+        label_selector: Option<LabelSelector>,
+        field_selector: Option<FieldSelector>,
+    ) -> Response {
+        let w = ClientWatch {
+            kind,
+            namespace: namespace.clone(),
+            label_selector,
+            field_selector,
+        };
+        let prefix = list_prefix(kind, namespace.as_deref());
+        let items = self
+            .store
+            .range_prefix(&prefix)
+            .filter(|kv| w.matches(&kv.value))
+            .map(|kv| kv.value.clone())
+            .collect();
+        Response::List {
+            items,
+            resource_version: self.revision(),
+        }
+    }
+
+    /// Registers a watch. With a resourceVersion, replays every matching change after it
+    /// (or fails with 410 Gone if that history has been compacted).
+    pub fn watch(&mut self, id: WatchId, req: WatchRequest) -> Result<Response, Status> {
+        *self.stats.requests.entry("watch").or_insert(0) += 1;
+        let w = ClientWatch {
+            kind: req.kind,
+            namespace: req.namespace,
+            label_selector: req.label_selector,
+            field_selector: req.field_selector,
+        };
+        if let Some(rv) = req.resource_version {
+            let from = rv as Revision + 1;
+            let history = match self.store.history_since(req.kind.key_prefix(), from) {
+                Ok(h) => h,
+                Err(_) => {
+                    *self.stats.errors.entry(410).or_insert(0) += 1;
+                    return Err(Status::gone(rv, self.compacted_revision()));
+                }
+            };
+            for ev in history {
+                let old = ev.prev.as_ref().map(|kv| &kv.value);
+                let new = match ev.kind {
+                    crate::store::EventKind::Put => Some(&ev.kv.value),
+                    crate::store::EventKind::Delete => None,
+                };
+                if let Some(e) = watch_event_for(&w, old, new, ev.kv.mod_revision as u64) {
+                    self.outbox.push((id, e));
+                }
+            }
+        }
+        let pinned = (w.kind == Kind::Pod)
+            .then(|| w.field_selector.as_ref().and_then(|f| f.pinned_node_name()))
+            .flatten()
+            .map(Name::from);
+        match pinned {
+            Some(node) => {
+                self.pod_watches_by_node.entry(node).or_default().insert(id);
+            }
+            None => {
+                self.watches_by_kind.entry(w.kind).or_default().insert(id);
+            }
+        }
+        self.watches.insert(id, w);
+        Ok(Response::WatchStarted)
+    }
+
+    pub fn cancel_watch(&mut self, id: WatchId) {
+        if let Some(w) = self.watches.remove(&id) {
+            if let Some(set) = self.watches_by_kind.get_mut(&w.kind) {
+                set.remove(&id);
+            }
+            if let Some(node) = w.field_selector.as_ref().and_then(|f| f.pinned_node_name()) {
+                if let Some(set) = self.pod_watches_by_node.get_mut(node) {
+                    set.remove(&id);
+                    if set.is_empty() {
+                        self.pod_watches_by_node.remove(node);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn watch_count(&self) -> usize {
+        self.watches.len()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Writes
+
+    fn create(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        mut obj: Object,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        let kind = obj.kind();
+        if kind.namespaced() {
+            if obj.meta.namespace.is_empty() {
+                obj.meta.namespace = "default".into();
+            }
+            match self.get(Kind::Namespace, "", &obj.meta.namespace) {
+                None => return Err(Status::not_found(Kind::Namespace, &obj.meta.namespace)),
+                Some(ns) if ns.meta.deletion_timestamp.is_some() => {
+                    return Err(Status::forbidden(format!(
+                        "{} \"{}\" is forbidden: unable to create new content in namespace {} because it is being terminated",
+                        crate::api::request::qualified_resource(kind),
+                        obj.meta.name,
+                        obj.meta.namespace
+                    )))
+                }
+                Some(_) => {}
+            }
+        } else {
+            obj.meta.namespace = Name::default();
+        }
+        if obj.meta.name.is_empty() && !obj.meta.generate_name.is_empty() {
+            obj.meta.name = self.generate_name(&obj.meta.generate_name);
+        }
+        // BeforeCreate: server-owned metadata.
+        obj.meta.uid = Uid(self.rng.random());
+        obj.meta.creation_timestamp = now;
+        obj.meta.deletion_timestamp = None;
+        obj.meta.deletion_grace_period_seconds = None;
+        obj.meta.generation = 1;
+        self.prepare_for_create(&mut obj)?;
+        let errors = validate::validate_object(&obj, None);
+        if !errors.is_empty() {
+            return Err(Status::invalid(
+                kind,
+                &obj.meta.name,
+                &validate::render_errors(&errors),
+            ));
+        }
+        let key = object_key(kind, &obj.meta.namespace, &obj.meta.name);
+        if self.store.get(&key).is_some() {
+            self.release_allocations(&obj);
+            return Err(Status::already_exists(kind, &obj.meta.name));
+        }
+        obj.meta.resource_version = self.next_revision();
+        let obj = Arc::new(obj);
+        self.store
+            .create(key, obj.clone())
+            .map_err(|_| Status::already_exists(kind, &obj.meta.name))?;
+        self.record_write(now, client, "ApiCreate", &obj, trace);
+        self.dispatch(None, Some(&obj), obj.meta.resource_version);
+        Ok(Response::Object(obj))
+    }
+
+    /// PrepareForCreate of each kind's strategy, plus the admission plugins kubesim models.
+    fn prepare_for_create(&mut self, obj: &mut Object) -> Result<(), Status> {
+        match &mut obj.body {
+            Body::Pod(pod) => {
+                // pod strategy PrepareForCreate: status starts over.
+                pod.status = PodStatus::default();
+                add_default_tolerations(&mut pod.spec);
+                if pod.spec.priority.is_none() {
+                    pod.spec.priority = Some(builtin_priority(&pod.spec.priority_class_name));
+                }
+            }
+            Body::Service(svc) => self.allocate_service(svc, &obj.meta.name)?,
+            Body::ReplicationController(rc) => rc.status = Default::default(),
+            Body::ReplicaSet(rs) => rs.status = Default::default(),
+            Body::Deployment(d) => d.status = Default::default(),
+            Body::Job(j) => j.status = Default::default(),
+            Body::Namespace(ns) => ns.phase = NamespacePhase::Active,
+            Body::Node(_) | Body::Endpoints(_) | Body::Event(_) => {}
+        }
+        Ok(())
+    }
+
+    fn update(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        mut obj: Object,
+        status_only: bool,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        let kind = obj.kind();
+        if kind.namespaced() && obj.meta.namespace.is_empty() {
+            obj.meta.namespace = "default".into();
+        }
+        let key = object_key(kind, &obj.meta.namespace, &obj.meta.name);
+        let Some(current) = self.store.get(&key).map(|kv| kv.value.clone()) else {
+            return Err(Status::not_found(kind, &obj.meta.name));
+        };
+        if obj.meta.resource_version != 0 && obj.meta.resource_version != current.meta.resource_version {
+            return Err(Status::conflict(kind, &obj.meta.name));
+        }
+        if obj.meta.uid != Uid(0) && obj.meta.uid != current.meta.uid {
+            return Err(Status::conflict_with(
+                kind,
+                &obj.meta.name,
+                &format!(
+                    "Precondition failed: UID in precondition: {}, UID in object meta: {}",
+                    obj.meta.uid, current.meta.uid
+                ),
+            ));
+        }
+        let mut new = if status_only {
+            // status strategy PrepareForUpdate: only the status changes.
+            let mut n = (*current).clone();
+            copy_status(&mut n.body, &obj.body);
+            n
+        } else {
+            // Server-owned metadata is kept; the status subresource is not writable here.
+            obj.meta.uid = current.meta.uid;
+            obj.meta.creation_timestamp = current.meta.creation_timestamp;
+            obj.meta.deletion_timestamp = current.meta.deletion_timestamp;
+            obj.meta.deletion_grace_period_seconds = current.meta.deletion_grace_period_seconds;
+            obj.meta.generate_name = current.meta.generate_name.clone();
+            obj.meta.generation = current.meta.generation;
+            if has_status_subresource(kind) {
+                copy_status(&mut obj.body, &current.body);
+            }
+            if let (Body::Service(new_svc), Body::Service(old_svc)) = (&mut obj.body, &current.body) {
+                if new_svc.cluster_ip.is_empty() {
+                    new_svc.cluster_ip = old_svc.cluster_ip.clone();
+                }
+            }
+            if spec_changed(&obj.body, &current.body) {
+                obj.meta.generation += 1;
+            }
+            obj
+        };
+        let errors = validate::validate_object(&new, Some(&current));
+        if !errors.is_empty() {
+            return Err(Status::invalid(kind, &new.meta.name, &validate::render_errors(&errors)));
+        }
+        new.meta.resource_version = current.meta.resource_version;
+        if new == *current {
+            // A no-op update is not written (GuaranteedUpdate short-circuits).
+            return Ok(Response::Object(current));
+        }
+        // An object being deleted goes away once its last finalizer is removed.
+        if new.meta.deletion_timestamp.is_some() && new.meta.finalizers.is_empty() && !is_graceful_pod(&new) {
+            return self.remove(now, client, &key, &current, trace);
+        }
+        new.meta.resource_version = self.next_revision();
+        let new = Arc::new(new);
+        self.store
+            .update_if(key, new.clone(), current.meta.resource_version as Revision)
+            .map_err(|_| Status::conflict(kind, &new.meta.name))?;
+        self.record_write(now, client, "ApiUpdate", &new, trace);
+        self.dispatch(Some(&current), Some(&new), new.meta.resource_version);
+        Ok(Response::Object(new))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn patch(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        patch: &serde_json::Value,
+        status: bool,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        let Some(current) = self.get(kind, namespace, name).cloned() else {
+            return Err(Status::not_found(kind, name));
+        };
+        let mut doc = crate::api::json::to_json(&current);
+        crate::api::patch::merge_patch(&mut doc, patch);
+        let parsed = crate::api::manifest::parse_value(doc, "<patch>", 0)
+            .map_err(|e| Status::bad_request(e.message))?;
+        let mut obj = parsed.object;
+        if obj.kind() != kind || obj.meta.name != name {
+            return Err(Status::bad_request("the patch may not change the kind or name of the object"));
+        }
+        // The patch was computed against `current`: apply it at that revision.
+        obj.meta.resource_version = current.meta.resource_version;
+        self.update(now, client, obj, status, trace)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn delete(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        options: &DeleteOptions,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        let key = object_key(kind, namespace, name);
+        let Some(current) = self.store.get(&key).map(|kv| kv.value.clone()) else {
+            return Err(Status::not_found(kind, name));
+        };
+        if let Some(uid) = options.precondition_uid {
+            if uid != current.meta.uid {
+                return Err(Status::conflict_with(
+                    kind,
+                    name,
+                    &format!(
+                        "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                        current.meta.uid
+                    ),
+                ));
+            }
+        }
+        if let Some(rv) = options.precondition_resource_version {
+            if rv != current.meta.resource_version {
+                return Err(Status::conflict(kind, name));
+            }
+        }
+        let mut new = (*current).clone();
+        // Propagation policy becomes a finalizer the garbage collector acts on
+        // (registry/store.go deletionFinalizersForGarbageCollection).
+        match options.propagation_policy {
+            Some(PropagationPolicy::Orphan) => add_finalizer(&mut new.meta, FINALIZER_ORPHAN),
+            Some(PropagationPolicy::Foreground) => add_finalizer(&mut new.meta, FINALIZER_FOREGROUND),
+            Some(PropagationPolicy::Background) | None => {}
+        }
+        let grace = deletion_grace_seconds(&current, options.grace_period_seconds);
+        if grace == 0 && new.meta.finalizers.is_empty() {
+            return self.remove(now, client, &key, &current, trace);
+        }
+        // Graceful deletion (BeforeDelete): set or shorten the deletion deadline.
+        let deadline = now + grace as u64 * SECOND;
+        match current.meta.deletion_timestamp {
+            Some(existing) if existing <= deadline && new.meta.finalizers == current.meta.finalizers => {
+                // Already being deleted with an earlier or equal deadline: nothing to do.
+                return Ok(Response::Object(current));
+            }
+            _ => {
+                new.meta.deletion_timestamp = Some(deadline.min(current.meta.deletion_timestamp.unwrap_or(u64::MAX)));
+                new.meta.deletion_grace_period_seconds = Some(grace);
+            }
+        }
+        if new.meta.generation > 0 {
+            // Setting deletionTimestamp bumps generation (registry/rest/delete.go).
+            new.meta.generation += 1;
+        }
+        new.meta.resource_version = self.next_revision();
+        let new = Arc::new(new);
+        self.store
+            .update_if(key, new.clone(), current.meta.resource_version as Revision)
+            .map_err(|_| Status::conflict(kind, name))?;
+        self.record_write(now, client, "ApiUpdate", &new, trace);
+        self.dispatch(Some(&current), Some(&new), new.meta.resource_version);
+        Ok(Response::Object(new))
+    }
+
+    /// Removes the key for good and emits DELETED.
+    fn remove(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        key: &str,
+        current: &Arc<Object>,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        let rev = self.next_revision();
+        self.store
+            .delete_if(key, current.meta.resource_version as Revision)
+            .map_err(|_| Status::conflict(current.kind(), &current.meta.name))?;
+        self.release_allocations(current);
+        self.record_write(now, client, "ApiDelete", current, trace);
+        self.dispatch(Some(current), None, rev);
+        Ok(Response::Object(current.clone()))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn bind(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        namespace: &str,
+        name: &str,
+        node: &str,
+        uid: Option<Uid>,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        let Some(current) = self.get(Kind::Pod, namespace, name).cloned() else {
+            return Err(Status::not_found(Kind::Pod, name));
+        };
+        if uid.is_some_and(|u| u != current.meta.uid) {
+            return Err(Status::conflict_with(
+                Kind::Pod,
+                name,
+                &format!(
+                    "Precondition failed: UID in precondition: {}, UID in object meta: {}",
+                    uid.unwrap_or_default(),
+                    current.meta.uid
+                ),
+            ));
+        }
+        // pkg/registry/core/pod/storage/storage.go assignPod / setPodNodeAndMetadata.
+        if current.meta.deletion_timestamp.is_some() {
+            return Err(Status::conflict_with(
+                Kind::Pod,
+                name,
+                &format!("pod {name} is being deleted, cannot be assigned to a host"),
+            ));
+        }
+        let mut new = (*current).clone();
+        let Body::Pod(pod) = &mut new.body else {
+            unreachable!("pod key holds a pod")
+        };
+        if !pod.spec.node_name.is_empty() {
+            return Err(Status::conflict_with(
+                Kind::Pod,
+                name,
+                &format!("pod {name} is already assigned to node \"{}\"", pod.spec.node_name),
+            ));
+        }
+        pod.spec.node_name = node.into();
+        set_condition(
+            &mut pod.status.conditions,
+            Condition {
+                type_: "PodScheduled".into(),
+                status: ConditionStatus::True,
+                reason: Name::default(),
+                message: Name::default(),
+                last_transition_time: Some(now),
+                last_update_time: None,
+            },
+        );
+        new.meta.resource_version = self.next_revision();
+        let key = object_key(Kind::Pod, namespace, name);
+        let new = Arc::new(new);
+        self.store
+            .update_if(key, new.clone(), current.meta.resource_version as Revision)
+            .map_err(|_| Status::conflict(Kind::Pod, name))?;
+        self.record_write(now, client, "ApiUpdate", &new, trace);
+        self.dispatch(Some(&current), Some(&new), new.meta.resource_version);
+        Ok(Response::Object(new))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Helpers
+
+    fn next_revision(&self) -> u64 {
+        self.store.revision() as u64 + 1
+    }
+
+    fn record_write(&self, now: SimTime, client: &str, event: &str, obj: &Object, trace: &mut Trace) {
+        let node = obj.as_pod().map(|p| p.spec.node_name.as_str()).unwrap_or("");
+        trace.emit(
+            now,
+            Record::new("kube-apiserver", event)
+                .object(obj.kind().as_str(), &obj.meta.namespace, &obj.meta.name)
+                .node(node)
+                .detail(format!("rv={} client={client}", obj.meta.resource_version)),
+        );
+    }
+
+    /// Fans a change out to every client watch it concerns, as the cacher does: a watch sees
+    /// ADDED when the object enters its selection, DELETED when it leaves, MODIFIED otherwise.
+    fn dispatch(&mut self, old: Option<&Arc<Object>>, new: Option<&Arc<Object>>, rev: u64) {
+        let kind = new.or(old).expect("a change has a side").kind();
+        let mut targets: BTreeSet<WatchId> = self
+            .watches_by_kind
+            .get(&kind)
+            .cloned()
+            .unwrap_or_default();
+        if kind == Kind::Pod {
+            for obj in [old, new].into_iter().flatten() {
+                if let Some(ids) = obj
+                    .as_pod()
+                    .and_then(|p| self.pod_watches_by_node.get(&p.spec.node_name))
+                {
+                    targets.extend(ids.iter().copied());
+                }
+            }
+        }
+        for id in targets {
+            let w = &self.watches[&id];
+            if let Some(e) = watch_event_for(w, old, new, rev) {
+                self.stats.watch_events += 1;
+                self.outbox.push((id, e));
+            }
+        }
+    }
+
+    fn generate_name(&mut self, prefix: &str) -> Name {
+        let mut s = String::with_capacity(prefix.len() + NAME_SUFFIX_LEN);
+        // names.SimpleNameGenerator truncates the base so the result fits 63 characters.
+        let max_base = 63 - NAME_SUFFIX_LEN;
+        s.push_str(&prefix[..prefix.len().min(max_base)]);
+        for _ in 0..NAME_SUFFIX_LEN {
+            let i = self.rng.random_range(0..NAME_SUFFIX_ALPHABET.len());
+            s.push(NAME_SUFFIX_ALPHABET[i] as char);
+        }
+        s.into()
+    }
+
+    fn allocate_service(&mut self, svc: &mut Service, name: &str) -> Result<(), Status> {
+        if svc.type_ != ServiceType::ExternalName && svc.cluster_ip != "None" {
+            if svc.cluster_ip.is_empty() {
+                let ip = self.allocate_ip().ok_or_else(|| {
+                    Status::forbidden(format!(
+                        "Internal error occurred: failed to allocate a serviceIP: range is full (service {name})"
+                    ))
+                })?;
+                svc.cluster_ip = ip_string(ip).into();
+            } else if let Some(ip) = parse_ip(&svc.cluster_ip) {
+                if !self.service_ips.insert(ip) {
+                    return Err(Status::invalid(
+                        Kind::Service,
+                        name,
+                        &format!(
+                            "spec.clusterIPs: Invalid value: []string{{\"{}\"}}: failed to allocate IP {}: provided IP is already allocated",
+                            svc.cluster_ip, svc.cluster_ip
+                        ),
+                    ));
+                }
+            }
+        }
+        if matches!(svc.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
+            for i in 0..svc.ports.len() {
+                if svc.ports[i].node_port == 0 {
+                    let port = self.allocate_node_port().ok_or_else(|| {
+                        Status::forbidden("Internal error occurred: failed to allocate a nodePort: range is full")
+                    })?;
+                    svc.ports[i].node_port = port;
+                } else if !self.node_ports.insert(svc.ports[i].node_port) {
+                    let p = svc.ports[i].node_port;
+                    return Err(Status::invalid(
+                        Kind::Service,
+                        name,
+                        &format!("spec.ports[{i}].nodePort: Invalid value: {p}: provided port is already allocated"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A random free address, as upstream's bitmap allocator picks one from a random offset.
+    fn allocate_ip(&mut self) -> Option<u32> {
+        let size = SERVICE_CIDR_SIZE - 2;
+        let start = self.rng.random_range(0..size);
+        (0..size)
+            .map(|i| SERVICE_CIDR_BASE + 1 + (start + i) % size)
+            .find(|ip| !self.service_ips.contains(ip))
+            .inspect(|ip| {
+                self.service_ips.insert(*ip);
+            })
+    }
+
+    fn allocate_node_port(&mut self) -> Option<i32> {
+        let size = NODE_PORT_MAX - NODE_PORT_MIN + 1;
+        let start = self.rng.random_range(0..size);
+        (0..size)
+            .map(|i| NODE_PORT_MIN + (start + i) % size)
+            .find(|p| !self.node_ports.contains(p))
+            .inspect(|p| {
+                self.node_ports.insert(*p);
+            })
+    }
+
+    fn release_allocations(&mut self, obj: &Object) {
+        if let Body::Service(svc) = &obj.body {
+            if let Some(ip) = parse_ip(&svc.cluster_ip) {
+                self.service_ips.remove(&ip);
+            }
+            for p in &svc.ports {
+                self.node_ports.remove(&p.node_port);
+            }
+        }
+    }
+}
+
+/// The etcd key of an object: `/registry/pods/default/web-0`, `/registry/minions/node-1`.
+pub fn object_key(kind: Kind, namespace: &str, name: &str) -> String {
+    if kind.namespaced() {
+        format!("{}{namespace}/{name}", kind.key_prefix())
+    } else {
+        format!("{}{name}", kind.key_prefix())
+    }
+}
+
+fn list_prefix(kind: Kind, namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) if kind.namespaced() => format!("{}{ns}/", kind.key_prefix()),
+        _ => kind.key_prefix().to_string(),
+    }
+}
+
+fn watch_event_for(
+    w: &ClientWatch,
+    old: Option<&Arc<Object>>,
+    new: Option<&Arc<Object>>,
+    rev: u64,
+) -> Option<WatchEvent> {
+    let old_match = old.is_some_and(|o| w.matches(o));
+    let new_match = new.is_some_and(|n| w.matches(n));
+    match (old_match, new_match) {
+        (false, false) => None,
+        (false, true) => Some(WatchEvent {
+            type_: WatchEventType::Added,
+            object: new.expect("matched").clone(),
+        }),
+        (true, true) => Some(WatchEvent {
+            type_: WatchEventType::Modified,
+            object: new.expect("matched").clone(),
+        }),
+        (true, false) => {
+            // The last state, stamped with the revision of the change that removed it.
+            let mut last = (**new.or(old).expect("matched")).clone();
+            last.meta.resource_version = rev;
+            Some(WatchEvent {
+                type_: WatchEventType::Deleted,
+                object: Arc::new(last),
+            })
+        }
+    }
+}
+
+fn has_status_subresource(kind: Kind) -> bool {
+    !matches!(kind, Kind::Endpoints | Kind::Event)
+}
+
+fn copy_status(dst: &mut Body, src: &Body) {
+    match (dst, src) {
+        (Body::Pod(d), Body::Pod(s)) => d.status = s.status.clone(),
+        (Body::Node(d), Body::Node(s)) => d.status = s.status.clone(),
+        (Body::Namespace(d), Body::Namespace(s)) => d.phase = s.phase,
+        (Body::Service(d), Body::Service(s)) => d.load_balancer_ingress = s.load_balancer_ingress.clone(),
+        (Body::ReplicationController(d), Body::ReplicationController(s)) => d.status = s.status.clone(),
+        (Body::ReplicaSet(d), Body::ReplicaSet(s)) => d.status = s.status.clone(),
+        (Body::Deployment(d), Body::Deployment(s)) => d.status = s.status.clone(),
+        (Body::Job(d), Body::Job(s)) => d.status = s.status.clone(),
+        _ => {}
+    }
+}
+
+/// Whether anything but the status differs (what bumps metadata.generation).
+fn spec_changed(a: &Body, b: &Body) -> bool {
+    match (a, b) {
+        (Body::Pod(a), Body::Pod(b)) => a.spec != b.spec,
+        (Body::ReplicationController(a), Body::ReplicationController(b)) => {
+            (a.replicas, &a.selector, &a.template, a.min_ready_seconds)
+                != (b.replicas, &b.selector, &b.template, b.min_ready_seconds)
+        }
+        (Body::ReplicaSet(a), Body::ReplicaSet(b)) => {
+            (a.replicas, &a.selector, &a.template, a.min_ready_seconds)
+                != (b.replicas, &b.selector, &b.template, b.min_ready_seconds)
+        }
+        (Body::Deployment(a), Body::Deployment(b)) => {
+            let mut a = a.clone();
+            a.status = b.status.clone();
+            a != *b
+        }
+        (Body::Job(a), Body::Job(b)) => {
+            let mut a = a.clone();
+            a.status = b.status.clone();
+            a != *b
+        }
+        // Kinds without generation tracking.
+        _ => false,
+    }
+}
+
+fn is_graceful_pod(obj: &Object) -> bool {
+    obj.as_pod().is_some() && obj.meta.deletion_grace_period_seconds.is_some_and(|g| g > 0)
+}
+
+/// The grace period a DELETE gets (pod strategy CheckGracefulDeleteStrategy): pods use the
+/// request's gracePeriodSeconds or spec.terminationGracePeriodSeconds, but an unscheduled or
+/// terminated pod goes at once; other kinds have no grace period.
+fn deletion_grace_seconds(obj: &Object, requested: Option<i64>) -> i64 {
+    let Some(pod) = obj.as_pod() else {
+        return 0;
+    };
+    if pod.spec.node_name.is_empty()
+        || matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed)
+    {
+        return 0;
+    }
+    let mut grace = requested.unwrap_or(pod.spec.termination_grace_period_seconds).max(0);
+    if let Some(existing) = obj.meta.deletion_grace_period_seconds {
+        grace = grace.min(existing);
+    }
+    grace
+}
+
+fn add_finalizer(meta: &mut ObjectMeta, f: &str) {
+    if !meta.finalizers.iter().any(|x| x == f) {
+        meta.finalizers.push(f.into());
+    }
+}
+
+/// Sets or replaces a condition, keeping lastTransitionTime when the status is unchanged
+/// (podutil.UpdatePodCondition).
+pub fn set_condition(conditions: &mut Vec<Condition>, mut c: Condition) {
+    match conditions.iter_mut().find(|x| x.type_ == c.type_) {
+        Some(existing) => {
+            if existing.status == c.status {
+                c.last_transition_time = existing.last_transition_time;
+            }
+            *existing = c;
+        }
+        None => conditions.push(c),
+    }
+}
+
+/// DefaultTolerationSeconds admission: tolerate not-ready and unreachable for 300 s unless
+/// the pod already tolerates them.
+fn add_default_tolerations(spec: &mut PodSpec) {
+    for key in [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE] {
+        let taint = Taint {
+            key: key.into(),
+            value: Name::default(),
+            effect: TaintEffect::NoExecute,
+            time_added: None,
+        };
+        if !spec.tolerations.iter().any(|t| t.tolerates(&taint)) {
+            spec.tolerations.push(Toleration {
+                key: key.into(),
+                operator: TolerationOperator::Exists,
+                value: Name::default(),
+                effect: Some(TaintEffect::NoExecute),
+                toleration_seconds: Some(DEFAULT_NOT_READY_TOLERATION_SECONDS),
+            });
+        }
+    }
+}
+
+/// Priority admission for the built-in PriorityClasses
+/// (pkg/apis/scheduling/types.go: SystemCriticalPriority = 2000000000).
+fn builtin_priority(class: &str) -> i32 {
+    match class {
+        "system-node-critical" => 2_000_001_000,
+        "system-cluster-critical" => 2_000_000_000,
+        _ => 0,
+    }
+}
+
+fn ip_string(ip: u32) -> String {
+    format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff)
+}
+
+fn parse_ip(s: &str) -> Option<u32> {
+    let parts: Vec<u32> = s.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    if parts.len() != 4 || parts.iter().any(|p| *p > 255) {
+        return None;
+    }
+    Some(parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3])
+}

@@ -1,0 +1,184 @@
+//! Models of the simulated world: timing distributions for etcd, the API server and the
+//! network, loaded from YAML files in `models/`. Pure data; every layer may read it.
+
+mod dist;
+
+pub use dist::Distribution;
+
+use serde::Deserialize;
+
+use crate::engine::{parse_duration, SimDuration, MILLISECOND, MINUTE, SECOND};
+
+/// The whole model file (`models/default.yaml`). Every field has the default documented in
+/// docs/models.md, so a model file only states what it changes.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct Model {
+    pub name: String,
+    pub description: String,
+    pub etcd: EtcdModel,
+    pub apiserver: ApiServerModel,
+    pub network: NetworkModel,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Model {
+            name: "builtin-default".into(),
+            description: String::new(),
+            etcd: EtcdModel::default(),
+            apiserver: ApiServerModel::default(),
+            network: NetworkModel::default(),
+        }
+    }
+}
+
+/// What API requests do while etcd is unavailable.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum OutageMode {
+    /// Fail with `etcdserver: request timed out` after `requestTimeout`.
+    Fail,
+    /// Wait until etcd is back, then proceed.
+    Wait,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct EtcdModel {
+    /// Latency of a read (range) request, apiserver to etcd and back.
+    pub read_latency: Distribution,
+    /// Latency of a write (txn with a put/delete), including the raft commit.
+    pub write_latency: Distribution,
+    /// How often the API server compacts etcd history (kube-apiserver
+    /// `--etcd-compaction-interval`, default 5m). Each tick compacts to the revision recorded at
+    /// the previous tick. `0s` disables compaction.
+    #[serde(deserialize_with = "de_duration")]
+    pub compaction_interval: SimDuration,
+    pub outage_mode: OutageMode,
+    /// With `outageMode: fail`, how long a request hangs before it fails.
+    #[serde(deserialize_with = "de_duration")]
+    pub request_timeout: SimDuration,
+}
+
+impl Default for EtcdModel {
+    fn default() -> Self {
+        EtcdModel {
+            read_latency: Distribution::Constant(MILLISECOND),
+            write_latency: Distribution::Constant(2 * MILLISECOND),
+            compaction_interval: 5 * MINUTE,
+            outage_mode: OutageMode::Fail,
+            request_timeout: 5 * SECOND,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct ApiServerModel {
+    /// The API server's own handling time per request (authn, admission, conversion).
+    pub request_processing: Distribution,
+    /// Server-side delay between an etcd commit and the watch cache dispatching the event.
+    pub watch_dispatch: Distribution,
+    /// The lifetime of a watch before the server closes it; upstream picks
+    /// `--min-request-timeout` (1800s) times a random factor in [1, 2)
+    /// (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/get.go).
+    pub watch_timeout: Distribution,
+}
+
+impl Default for ApiServerModel {
+    fn default() -> Self {
+        ApiServerModel {
+            request_processing: Distribution::Constant(100 * crate::engine::MICROSECOND),
+            watch_dispatch: Distribution::Constant(100 * crate::engine::MICROSECOND),
+            watch_timeout: Distribution::Uniform {
+                min: 30 * MINUTE,
+                max: 60 * MINUTE,
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct NetworkModel {
+    /// One-way latency between a client's host and the control plane.
+    pub control_plane_latency: Distribution,
+    /// One-way latency between two hosts that are not the control plane.
+    pub host_latency: Distribution,
+}
+
+impl Default for NetworkModel {
+    fn default() -> Self {
+        NetworkModel {
+            control_plane_latency: Distribution::Constant(500 * crate::engine::MICROSECOND),
+            host_latency: Distribution::Constant(200 * crate::engine::MICROSECOND),
+        }
+    }
+}
+
+impl Model {
+    /// Parses a model file; `source_name` names it in errors.
+    pub fn from_yaml(text: &str, source_name: &str) -> Result<Model, String> {
+        let de = serde_yaml::Deserializer::from_str(text);
+        let model: Model = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let loc = inner
+                .location()
+                .map(|l| format!(":{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
+            format!("{source_name}{loc}: {path}: {inner}")
+        })?;
+        model.validate().map_err(|e| format!("{source_name}: {e}"))?;
+        Ok(model)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (path, d) in [
+            ("etcd.readLatency", &self.etcd.read_latency),
+            ("etcd.writeLatency", &self.etcd.write_latency),
+            ("apiserver.requestProcessing", &self.apiserver.request_processing),
+            ("apiserver.watchDispatch", &self.apiserver.watch_dispatch),
+            ("apiserver.watchTimeout", &self.apiserver.watch_timeout),
+            ("network.controlPlaneLatency", &self.network.control_plane_latency),
+            ("network.hostLatency", &self.network.host_latency),
+        ] {
+            d.validate().map_err(|e| format!("{path}: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn de_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SimDuration, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_duration(&s).map_err(serde::de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_default_model_parses() {
+        let text = include_str!("../../../models/default.yaml");
+        let m = Model::from_yaml(text, "models/default.yaml").unwrap();
+        assert_eq!(m.name, "default");
+        assert_eq!(m.etcd.compaction_interval, 5 * MINUTE);
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_their_path() {
+        let err = Model::from_yaml("etcd:\n  writeLatncy: 1ms\n", "m.yaml").unwrap_err();
+        assert!(err.starts_with("m.yaml:2:"), "{err}");
+        assert!(err.contains("etcd"), "{err}");
+        assert!(err.contains("unknown field `writeLatncy`"), "{err}");
+    }
+
+    #[test]
+    fn bad_distributions_are_errors() {
+        let err = Model::from_yaml("etcd:\n  readLatency: {uniform: {min: 2ms, max: 1ms}}\n", "m.yaml")
+            .unwrap_err();
+        assert!(err.contains("etcd.readLatency"), "{err}");
+    }
+}
