@@ -1,0 +1,960 @@
+//! kubectl in the timeline: command lines parsed the way kubectl parses them, and the
+//! `kubectl` component that carries them out against the API server over the network, with
+//! kubectl's output (`pod/web created`, `Error from server (NotFound): ...`) kept as a
+//! transcript. Mirrors staging/src/k8s.io/kubectl/pkg/cmd/.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::api::request::{DeleteOptions, FieldSelector, PropagationPolicy, Request, Response, Status};
+use crate::api::selector::LabelSelector;
+use crate::api::types::{Kind, Name, Object};
+use crate::client::{Component, Ctx, Message, RequestId};
+use crate::engine::{parse_duration, SimTime};
+use crate::trace::Record;
+
+/// The annotation `kubectl apply` keeps the applied configuration in.
+pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// One kubectl invocation, parsed and with its manifests loaded.
+#[derive(Clone, Debug)]
+pub enum KubectlAction {
+    Create { objects: Vec<Object>, source: String },
+    Apply { objects: Vec<Object>, source: String },
+    Replace { objects: Vec<Object>, source: String },
+    Delete { target: Target, options: DeleteOptions },
+    Get { target: Target, output: OutputFormat },
+    Describe { target: Target },
+    /// `kubectl label` / `kubectl annotate`.
+    Label { target: Target, annotate: bool, set: Vec<(Name, Name)>, remove: Vec<Name>, overwrite: bool },
+    Patch { target: Target, patch: serde_json::Value, status: bool },
+    Scale { target: Target, replicas: i32 },
+}
+
+/// What a command addresses: objects by kind and names, or by selector, or from files.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    pub kind: Option<Kind>,
+    pub names: Vec<Name>,
+    pub namespace: Option<Name>,
+    pub all_namespaces: bool,
+    pub label_selector: Option<LabelSelector>,
+    pub field_selector: Option<FieldSelector>,
+    /// Objects named by `-f`: (kind, namespace, name).
+    pub objects: Vec<(Kind, Name, Name)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Yaml,
+    Json,
+    Name,
+}
+
+/// Loads the manifests a `-f` flag names (resolved by the scenario against its directory).
+pub type ManifestLoader<'a> = dyn FnMut(&str) -> Result<Vec<Object>, String> + 'a;
+
+/// Splits a command line like a POSIX shell: whitespace separates words; single quotes keep
+/// everything literally; double quotes and backslashes escape.
+pub fn shell_split(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(x) => cur.push(x),
+                        None => return Err("unterminated single quote".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(x) => cur.push(x),
+                            None => return Err("unterminated double quote".into()),
+                        },
+                        Some(x) => cur.push(x),
+                        None => return Err("unterminated double quote".into()),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(x) = chars.next() {
+                    cur.push(x);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+/// Flags common to the commands, collected before each command interprets its arguments.
+#[derive(Default)]
+struct Flags {
+    files: Vec<String>,
+    namespace: Option<String>,
+    all_namespaces: bool,
+    selector: Option<String>,
+    field_selector: Option<String>,
+    output: Option<String>,
+    grace_period: Option<i64>,
+    now: bool,
+    force: bool,
+    cascade: Option<String>,
+    overwrite: bool,
+    replicas: Option<i32>,
+    patch: Option<String>,
+    patch_type: Option<String>,
+    subresource: Option<String>,
+    all: bool,
+    positional: Vec<String>,
+}
+
+/// Parses a kubectl command line (with or without the leading `kubectl`).
+pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAction, String> {
+    let mut words = shell_split(line)?;
+    if words.first().map(String::as_str) == Some("kubectl") {
+        words.remove(0);
+    }
+    let Some(verb) = words.first().cloned() else {
+        return Err("error: a kubectl command is required (e.g. \"get pods\")".into());
+    };
+    let flags = parse_flags(&verb, &words[1..])?;
+    let namespace = flags.namespace.as_deref().map(Name::from);
+    let source = flags.files.join(",");
+    let load_all = |load: &mut ManifestLoader, flags: &Flags| -> Result<Vec<Object>, String> {
+        if flags.files.is_empty() {
+            return Err("error: must specify one of -f and -k".into());
+        }
+        let mut out = Vec::new();
+        for f in &flags.files {
+            let mut objs = load(f)?;
+            if let Some(ns) = &flags.namespace {
+                for o in &mut objs {
+                    if o.kind().namespaced() && o.meta.namespace.is_empty() {
+                        o.meta.namespace = ns.as_str().into();
+                    }
+                }
+            }
+            out.extend(objs);
+        }
+        Ok(out)
+    };
+    match verb.as_str() {
+        "create" => {
+            reject_positional(&verb, &flags)?;
+            Ok(KubectlAction::Create { objects: load_all(load, &flags)?, source })
+        }
+        "apply" => {
+            reject_positional(&verb, &flags)?;
+            Ok(KubectlAction::Apply { objects: load_all(load, &flags)?, source })
+        }
+        "replace" => {
+            reject_positional(&verb, &flags)?;
+            Ok(KubectlAction::Replace { objects: load_all(load, &flags)?, source })
+        }
+        "delete" => {
+            let target = target_from(&verb, &flags, load, true)?;
+            if target.kind.is_some() && target.names.is_empty() && target.label_selector.is_none() && !flags.all && target.field_selector.is_none() {
+                return Err("error: resource(s) were provided, but no name was specified".into());
+            }
+            let grace = if flags.now { Some(1) } else { flags.grace_period };
+            let grace = if flags.force && grace.is_none() { Some(0) } else { grace };
+            let propagation = match flags.cascade.as_deref() {
+                None | Some("background") | Some("true") => Some(PropagationPolicy::Background),
+                Some("foreground") => Some(PropagationPolicy::Foreground),
+                Some("orphan") | Some("false") => Some(PropagationPolicy::Orphan),
+                Some(other) => {
+                    return Err(format!(
+                        "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+                    ))
+                }
+            };
+            Ok(KubectlAction::Delete {
+                target,
+                options: DeleteOptions {
+                    grace_period_seconds: grace,
+                    propagation_policy: propagation,
+                    ..Default::default()
+                },
+            })
+        }
+        "get" => {
+            let target = target_from(&verb, &flags, load, false)?;
+            if target.kind.is_none() && target.objects.is_empty() {
+                return Err("error: you must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.".into());
+            }
+            let output = match flags.output.as_deref() {
+                None => OutputFormat::Table,
+                Some("wide") => OutputFormat::Wide,
+                Some("yaml") => OutputFormat::Yaml,
+                Some("json") => OutputFormat::Json,
+                Some("name") => OutputFormat::Name,
+                Some(other) => {
+                    return Err(format!(
+                        "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,wide,yaml"
+                    ))
+                }
+            };
+            Ok(KubectlAction::Get { target, output })
+        }
+        "describe" => Ok(KubectlAction::Describe {
+            target: target_from(&verb, &flags, load, false)?,
+        }),
+        "label" | "annotate" => {
+            let annotate = verb == "annotate";
+            // Positional: TYPE NAME or TYPE/NAME, then KEY=VAL / KEY- pairs.
+            let (res, pairs): (Vec<String>, Vec<String>) =
+                flags.positional.iter().cloned().partition(|w| !w.contains('=') && !w.ends_with('-'));
+            let mut f2 = Flags {
+                positional: res,
+                namespace: flags.namespace.clone(),
+                selector: flags.selector.clone(),
+                files: flags.files.clone(),
+                all: flags.all,
+                ..Default::default()
+            };
+            f2.all_namespaces = flags.all_namespaces;
+            let target = target_from(&verb, &f2, load, false)?;
+            if pairs.is_empty() {
+                return Err(format!("error: at least one {} update is required", if annotate { "annotation" } else { "label" }));
+            }
+            let mut set = Vec::new();
+            let mut remove = Vec::new();
+            for p in pairs {
+                if let Some((k, v)) = p.split_once('=') {
+                    set.push((Name::from(k), Name::from(v)));
+                } else if let Some(k) = p.strip_suffix('-') {
+                    remove.push(Name::from(k));
+                }
+            }
+            Ok(KubectlAction::Label { target, annotate, set, remove, overwrite: flags.overwrite })
+        }
+        "patch" => {
+            let target = target_from(&verb, &flags, load, false)?;
+            let Some(p) = &flags.patch else {
+                return Err("error: must specify -p to patch".into());
+            };
+            match flags.patch_type.as_deref() {
+                None | Some("merge") | Some("strategic") => {}
+                Some(t) => {
+                    return Err(format!(
+                        "kubesim: --type={t} is not supported; use --type=merge (JSON merge patch)"
+                    ))
+                }
+            }
+            let patch: serde_json::Value = serde_yaml::from_str(p)
+                .map_err(|e| format!("error: unable to parse \"{p}\": {e}"))?;
+            Ok(KubectlAction::Patch {
+                target,
+                patch,
+                status: flags.subresource.as_deref() == Some("status"),
+            })
+        }
+        "scale" => {
+            let target = target_from(&verb, &flags, load, false)?;
+            let Some(replicas) = flags.replicas else {
+                return Err("error: required flag(s) \"replicas\" not set".into());
+            };
+            if replicas < 0 {
+                return Err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0".into());
+            }
+            Ok(KubectlAction::Scale { target, replicas })
+        }
+        "rollout" | "set" | "edit" | "rolling-update" | "expose" | "run" | "cordon" | "uncordon" | "drain" | "taint" | "autoscale" => {
+            Err(format!("kubesim does not model `kubectl {verb}` yet"))
+        }
+        other => Err(format!("error: unknown command \"{other}\" for \"kubectl\"")),
+    }
+    .map(|a| {
+        let _ = namespace;
+        a
+    })
+}
+
+fn reject_positional(verb: &str, flags: &Flags) -> Result<(), String> {
+    if let Some(p) = flags.positional.first() {
+        return Err(format!("error: Unexpected args: [{p}]\nSee 'kubectl {verb} -h' for help and examples"));
+    }
+    Ok(())
+}
+
+fn parse_flags(verb: &str, args: &[String]) -> Result<Flags, String> {
+    let mut f = Flags::default();
+    let mut i = 0;
+    let value = |i: &mut usize, name: &str, inline: Option<&str>| -> Result<String, String> {
+        if let Some(v) = inline {
+            return Ok(v.to_string());
+        }
+        *i += 1;
+        args.get(*i)
+            .cloned()
+            .ok_or_else(|| format!("error: flag needs an argument: {name}"))
+    };
+    while i < args.len() {
+        let a = args[i].as_str();
+        if !a.starts_with('-') || a == "-" {
+            f.positional.push(a.to_string());
+            i += 1;
+            continue;
+        }
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (a, None),
+        };
+        match name {
+            "-f" | "--filename" => f.files.push(value(&mut i, name, inline)?),
+            "-n" | "--namespace" => f.namespace = Some(value(&mut i, name, inline)?),
+            "-A" | "--all-namespaces" => f.all_namespaces = true,
+            "-l" | "--selector" => f.selector = Some(value(&mut i, name, inline)?),
+            "--field-selector" => f.field_selector = Some(value(&mut i, name, inline)?),
+            "-o" | "--output" => f.output = Some(value(&mut i, name, inline)?),
+            "--grace-period" => {
+                let v = value(&mut i, name, inline)?;
+                f.grace_period = Some(v.parse().map_err(|_| format!("error: invalid argument \"{v}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))?);
+            }
+            "--now" => f.now = true,
+            "--force" => f.force = true,
+            "--cascade" => f.cascade = Some(inline.unwrap_or("background").to_string()),
+            "--overwrite" => f.overwrite = inline.is_none_or(|v| v == "true"),
+            "--all" => f.all = true,
+            "--replicas" => {
+                let v = value(&mut i, name, inline)?;
+                f.replicas = Some(v.parse().map_err(|_| format!("error: invalid argument \"{v}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))?);
+            }
+            "-p" | "--patch" => f.patch = Some(value(&mut i, name, inline)?),
+            "--type" => f.patch_type = Some(value(&mut i, name, inline)?),
+            "--subresource" => f.subresource = Some(value(&mut i, name, inline)?),
+            "--record" | "--wait" | "--validate" | "--save-config" | "--show-labels" | "--watch" | "-w" => {
+                if name == "--watch" || name == "-w" {
+                    return Err(format!("kubesim: `kubectl {verb} --watch` never returns; take snapshots with `get` at the times you want instead"));
+                }
+            }
+            "--timeout" => {
+                let v = value(&mut i, name, inline)?;
+                parse_duration(&v).map_err(|e| format!("error: {e}"))?;
+            }
+            _ => return Err(format!("error: unknown flag: {name}\nSee 'kubectl {verb} --help' for usage.")),
+        }
+        i += 1;
+    }
+    Ok(f)
+}
+
+fn target_from(verb: &str, flags: &Flags, load: &mut ManifestLoader, _delete: bool) -> Result<Target, String> {
+    let mut t = Target {
+        namespace: flags.namespace.as_deref().map(Name::from),
+        all_namespaces: flags.all_namespaces,
+        ..Default::default()
+    };
+    if let Some(sel) = &flags.selector {
+        t.label_selector = Some(LabelSelector::parse(sel).map_err(|e| format!("error: {e}"))?);
+    }
+    for f in &flags.files {
+        for o in load(f)? {
+            let ns = if o.kind().namespaced() {
+                if o.meta.namespace.is_empty() {
+                    t.namespace.clone().unwrap_or_else(|| "default".into())
+                } else {
+                    o.meta.namespace.clone()
+                }
+            } else {
+                Name::default()
+            };
+            t.objects.push((o.kind(), ns, o.meta.name.clone()));
+        }
+    }
+    let mut pos = flags.positional.iter();
+    if let Some(first) = pos.next() {
+        if let Some((kind, name)) = first.split_once('/') {
+            t.kind = Some(resolve_kind(kind)?);
+            t.names.push(name.into());
+            for p in pos {
+                let Some((k2, n2)) = p.split_once('/') else {
+                    return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+                };
+                if resolve_kind(k2)? != t.kind.expect("set") {
+                    return Err(format!("kubesim: `kubectl {verb}` with several resource types in one command is not supported"));
+                }
+                t.names.push(n2.into());
+            }
+        } else {
+            t.kind = Some(resolve_kind(first)?);
+            t.names.extend(pos.map(|p| Name::from(p.as_str())));
+        }
+    }
+    if let (Some(kind), Some(fs)) = (t.kind, &flags.field_selector) {
+        t.field_selector = Some(FieldSelector::parse(kind, fs).map_err(|e| format!("Error from server (BadRequest): Unable to find \"/v1, Resource={}\" that match label selector \"\", field selector \"{fs}\": {e}", kind.resource()))?);
+    }
+    if t.kind.is_none() && t.objects.is_empty() && verb != "get" {
+        return Err(format!("error: You must provide one or more resources by argument or filename.\nSee 'kubectl {verb} -h' for help and examples"));
+    }
+    Ok(t)
+}
+
+fn resolve_kind(arg: &str) -> Result<Kind, String> {
+    Kind::from_resource_arg(arg)
+        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{arg}\""))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The component
+
+/// A kubectl invocation in flight.
+struct Invocation {
+    at: SimTime,
+    command: String,
+    action: KubectlAction,
+    output: Vec<String>,
+    /// Requests still outstanding.
+    outstanding: usize,
+    failed: bool,
+}
+
+/// What a reply means to the invocation that sent it.
+enum Step {
+    /// A single request whose success line is `line`.
+    Simple { line: String },
+    /// `apply`: the GET that decides between create and patch.
+    ApplyGet { object: Box<Object>, applied: serde_json::Value },
+    /// `get`/`describe`: a list or get whose objects are printed.
+    Read,
+    /// `delete` by selector: the list of what to delete.
+    DeleteList,
+    /// `label`/`scale`: the GET before the patch.
+    Fetch,
+}
+
+/// The scenario's kubectl: runs timeline commands at their times and records what kubectl
+/// would have printed.
+pub struct Kubectl {
+    /// (time, command text, action) not yet started, by timer tag.
+    scheduled: BTreeMap<u64, (SimTime, String, KubectlAction)>,
+    running: BTreeMap<u64, Invocation>,
+    pending: BTreeMap<RequestId, (u64, Step)>,
+    transcript: Vec<TranscriptEntry>,
+    errors: u64,
+}
+
+/// What kubectl printed for one command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TranscriptEntry {
+    pub at: SimTime,
+    pub command: String,
+    pub output: Vec<String>,
+    pub failed: bool,
+}
+
+impl Default for Kubectl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Kubectl {
+    pub fn new() -> Kubectl {
+        Kubectl {
+            scheduled: BTreeMap::new(),
+            running: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            transcript: Vec::new(),
+            errors: 0,
+        }
+    }
+
+    /// Adds a command to run when the timer with `tag` fires.
+    pub fn schedule(&mut self, tag: u64, at: SimTime, command: String, action: KubectlAction) {
+        self.scheduled.insert(tag, (at, command, action));
+    }
+
+    /// Everything kubectl printed so far, command by command.
+    pub fn transcript(&self) -> &[TranscriptEntry] {
+        &self.transcript
+    }
+
+    /// Commands that failed (kubectl would have exited non-zero).
+    pub fn errors(&self) -> u64 {
+        self.errors
+    }
+
+    fn begin(&mut self, ctx: &mut Ctx, tag: u64) {
+        let Some((at, command, action)) = self.scheduled.remove(&tag) else {
+            return;
+        };
+        ctx.trace(Record::new("kubectl", "KubectlCommand").detail(command.clone()));
+        self.running.insert(
+            tag,
+            Invocation {
+                at,
+                command,
+                action: action.clone(),
+                output: Vec::new(),
+                outstanding: 0,
+                failed: false,
+            },
+        );
+        match action {
+            KubectlAction::Create { objects, .. } => {
+                for o in objects {
+                    let line = format!("{} created", kind_slash_name(&o));
+                    self.send(ctx, tag, Request::Create { object: o }, Step::Simple { line });
+                }
+            }
+            KubectlAction::Replace { objects, .. } => {
+                for o in objects {
+                    let line = format!("{} replaced", kind_slash_name(&o));
+                    self.send(ctx, tag, Request::Update { object: o }, Step::Simple { line });
+                }
+            }
+            KubectlAction::Apply { objects, .. } => {
+                for mut o in objects {
+                    let mut applied = crate::api::json::to_json(&o);
+                    strip_server_fields(&mut applied);
+                    o.meta.annotations.insert(LAST_APPLIED_ANNOTATION, applied.to_string());
+                    let req = Request::Get {
+                        kind: o.kind(),
+                        namespace: default_ns(&o),
+                        name: o.meta.name.clone(),
+                    };
+                    self.send(ctx, tag, req, Step::ApplyGet { object: Box::new(o), applied });
+                }
+            }
+            KubectlAction::Delete { target, options } => {
+                if !target.names.is_empty() || !target.objects.is_empty() {
+                    for (kind, ns, name) in named_targets(&target) {
+                        let line = format!("{} \"{name}\" deleted", kind.as_str().to_lowercase());
+                        let req = Request::Delete { kind, namespace: ns, name, options: options.clone() };
+                        self.send(ctx, tag, req, Step::Simple { line });
+                    }
+                } else if let Some(kind) = target.kind {
+                    self.send(ctx, tag, list_request(kind, &target), Step::DeleteList);
+                }
+            }
+            KubectlAction::Get { target, .. } | KubectlAction::Describe { target } => {
+                if target.names.is_empty() && target.objects.is_empty() {
+                    let kind = target.kind.expect("get has a kind");
+                    self.send(ctx, tag, list_request(kind, &target), Step::Read);
+                } else {
+                    for (kind, namespace, name) in named_targets(&target) {
+                        self.send(ctx, tag, Request::Get { kind, namespace, name }, Step::Read);
+                    }
+                }
+            }
+            KubectlAction::Label { target, .. } | KubectlAction::Scale { target, .. } => {
+                if target.names.is_empty() && target.objects.is_empty() {
+                    let kind = target.kind.expect("label has a kind");
+                    self.send(ctx, tag, list_request(kind, &target), Step::Fetch);
+                } else {
+                    for (kind, namespace, name) in named_targets(&target) {
+                        self.send(ctx, tag, Request::Get { kind, namespace, name }, Step::Fetch);
+                    }
+                }
+            }
+            KubectlAction::Patch { target, patch, status } => {
+                for (kind, namespace, name) in named_targets(&target) {
+                    let line = format!("{}/{name} patched", kind_singular(kind));
+                    let req = Request::Patch { kind, namespace, name, patch: patch.clone(), status };
+                    self.send(ctx, tag, req, Step::Simple { line });
+                }
+            }
+        }
+        self.maybe_finish(ctx, tag);
+    }
+
+    fn send(&mut self, ctx: &mut Ctx, tag: u64, req: Request, step: Step) {
+        let id = ctx.send(req);
+        self.pending.insert(id, (tag, step));
+        if let Some(inv) = self.running.get_mut(&tag) {
+            inv.outstanding += 1;
+        }
+    }
+
+    fn on_response(&mut self, ctx: &mut Ctx, id: RequestId, result: Result<Response, Status>) {
+        let Some((tag, step)) = self.pending.remove(&id) else {
+            return;
+        };
+        let now = ctx.now();
+        match (step, result) {
+            (Step::Simple { line }, Ok(_)) => self.out(tag, line),
+            (Step::ApplyGet { object, applied }, Err(e)) if e.code == 404 => {
+                let line = format!("{} created", kind_slash_name(&object));
+                self.send(ctx, tag, Request::Create { object: *object }, Step::Simple { line });
+            }
+            (Step::ApplyGet { object, applied }, Ok(Response::Object(live))) => {
+                let live_json = crate::api::json::to_json(&live);
+                let original = live
+                    .meta
+                    .annotations
+                    .get(LAST_APPLIED_ANNOTATION)
+                    .and_then(|s| serde_json::from_str(s).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                let mut patch = crate::api::patch::three_way_merge_patch(&original, &applied, &live_json);
+                let name = kind_slash_name(&object);
+                if patch.as_object().is_some_and(|m| m.is_empty()) && original == applied {
+                    self.out(tag, format!("{name} unchanged"));
+                } else {
+                    // Keep the annotation current.
+                    crate::api::patch::merge_patch(
+                        &mut patch,
+                        &serde_json::json!({"metadata": {"annotations": {LAST_APPLIED_ANNOTATION: applied.to_string()}}}),
+                    );
+                    let req = Request::Patch {
+                        kind: object.kind(),
+                        namespace: default_ns(&object),
+                        name: object.meta.name.clone(),
+                        patch,
+                        status: false,
+                    };
+                    self.send(ctx, tag, req, Step::Simple { line: format!("{name} configured") });
+                }
+            }
+            (Step::Read, Ok(resp)) => {
+                let objects: Vec<Arc<Object>> = match resp {
+                    Response::Object(o) => vec![o],
+                    Response::List { items, .. } => items,
+                    Response::WatchStarted => Vec::new(),
+                };
+                if let Some(inv) = self.running.get_mut(&tag) {
+                    let text = render_read(&inv.action, &objects, now);
+                    inv.output.extend(text.lines().map(str::to_string));
+                }
+            }
+            (Step::DeleteList, Ok(Response::List { items, .. })) => {
+                let options = match self.running.get(&tag).map(|i| &i.action) {
+                    Some(KubectlAction::Delete { options, .. }) => options.clone(),
+                    _ => DeleteOptions::default(),
+                };
+                if items.is_empty() {
+                    self.out(tag, "No resources found".into());
+                }
+                for o in items {
+                    let line = format!("{} \"{}\" deleted", o.kind().as_str().to_lowercase(), o.meta.name);
+                    let req = Request::Delete {
+                        kind: o.kind(),
+                        namespace: o.meta.namespace.clone(),
+                        name: o.meta.name.clone(),
+                        options: options.clone(),
+                    };
+                    self.send(ctx, tag, req, Step::Simple { line });
+                }
+            }
+            (Step::Fetch, Ok(resp)) => {
+                let objects: Vec<Arc<Object>> = match resp {
+                    Response::Object(o) => vec![o],
+                    Response::List { items, .. } => items,
+                    Response::WatchStarted => Vec::new(),
+                };
+                let action = self.running.get(&tag).map(|i| i.action.clone());
+                for o in objects {
+                    match &action {
+                        Some(KubectlAction::Label { annotate, set, remove, overwrite, .. }) => {
+                            match label_patch(&o, *annotate, set, remove, *overwrite) {
+                                Ok(Some(patch)) => {
+                                    let verb = if *annotate { "annotated" } else { "labeled" };
+                                    let line = format!("{} {verb}", kind_slash_name(&o));
+                                    let req = Request::Patch {
+                                        kind: o.kind(),
+                                        namespace: o.meta.namespace.clone(),
+                                        name: o.meta.name.clone(),
+                                        patch,
+                                        status: false,
+                                    };
+                                    self.send(ctx, tag, req, Step::Simple { line });
+                                }
+                                Ok(None) => self.out(tag, format!("{} not labeled", kind_slash_name(&o))),
+                                Err(e) => self.fail(tag, e),
+                            }
+                        }
+                        Some(KubectlAction::Scale { replicas, .. }) => {
+                            let field = match o.kind() {
+                                Kind::Job => "parallelism",
+                                Kind::ReplicationController | Kind::ReplicaSet | Kind::Deployment => "replicas",
+                                other => {
+                                    self.fail(tag, format!("error: cannot scale {}: no scale subresource", other.resource()));
+                                    continue;
+                                }
+                            };
+                            let req = Request::Patch {
+                                kind: o.kind(),
+                                namespace: o.meta.namespace.clone(),
+                                name: o.meta.name.clone(),
+                                patch: serde_json::json!({ "spec": { field: replicas } }),
+                                status: false,
+                            };
+                            let line = format!("{} scaled", kind_slash_name(&o));
+                            self.send(ctx, tag, req, Step::Simple { line });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            (_, Err(e)) => self.fail(tag, e.kubectl_message()),
+            (_, Ok(_)) => {}
+        }
+        if let Some(inv) = self.running.get_mut(&tag) {
+            inv.outstanding -= 1;
+        }
+        self.maybe_finish(ctx, tag);
+    }
+
+    fn out(&mut self, tag: u64, line: String) {
+        if let Some(inv) = self.running.get_mut(&tag) {
+            inv.output.push(line);
+        }
+    }
+
+    fn fail(&mut self, tag: u64, line: String) {
+        if let Some(inv) = self.running.get_mut(&tag) {
+            inv.output.push(line);
+            inv.failed = true;
+        }
+    }
+
+    fn maybe_finish(&mut self, ctx: &mut Ctx, tag: u64) {
+        if self.running.get(&tag).is_some_and(|i| i.outstanding == 0) {
+            let inv = self.running.remove(&tag).expect("present");
+            if inv.failed {
+                self.errors += 1;
+            }
+            let event = if inv.failed { "KubectlError" } else { "KubectlOutput" };
+            ctx.trace(Record::new("kubectl", event).detail(inv.output.join("\n")));
+            self.transcript.push(TranscriptEntry {
+                at: inv.at,
+                command: inv.command,
+                output: inv.output,
+                failed: inv.failed,
+            });
+        }
+    }
+}
+
+impl Component for Kubectl {
+    fn start(&mut self, _ctx: &mut Ctx) {}
+
+    fn handle(&mut self, ctx: &mut Ctx, msg: Message) {
+        match msg {
+            Message::Timer { tag, .. } => self.begin(ctx, tag),
+            Message::Response { id, result } => self.on_response(ctx, id, result),
+            _ => {}
+        }
+    }
+}
+
+fn default_ns(o: &Object) -> Name {
+    if o.kind().namespaced() && o.meta.namespace.is_empty() {
+        "default".into()
+    } else {
+        o.meta.namespace.clone()
+    }
+}
+
+/// `deployment.apps/web`, `pod/web`: how kubectl names an object in its output.
+pub fn kind_slash_name(o: &Object) -> String {
+    format!("{}/{}", kind_singular(o.kind()), o.meta.name)
+}
+
+fn kind_singular(kind: Kind) -> String {
+    let lower = kind.as_str().to_lowercase();
+    match kind.api_version().split_once('/') {
+        Some((group, _)) => format!("{lower}.{group}"),
+        None => lower,
+    }
+}
+
+fn named_targets(t: &Target) -> Vec<(Kind, Name, Name)> {
+    let ns = t.namespace.clone().unwrap_or_else(|| "default".into());
+    let mut out = t.objects.clone();
+    if let Some(kind) = t.kind {
+        let ns = if kind.namespaced() { ns } else { Name::default() };
+        out.extend(t.names.iter().map(|n| (kind, ns.clone(), n.clone())));
+    }
+    out
+}
+
+fn list_request(kind: Kind, t: &Target) -> Request {
+    let namespace = if t.all_namespaces || !kind.namespaced() {
+        None
+    } else {
+        Some(t.namespace.clone().unwrap_or_else(|| "default".into()))
+    };
+    Request::List {
+        kind,
+        namespace,
+        label_selector: t.label_selector.clone(),
+        field_selector: t.field_selector.clone(),
+    }
+}
+
+/// Removes what the server owns before an object is recorded as last-applied.
+fn strip_server_fields(v: &mut serde_json::Value) {
+    if let Some(meta) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        for k in ["uid", "resourceVersion", "creationTimestamp", "generation"] {
+            meta.remove(k);
+        }
+    }
+    if let Some(obj) = v.as_object_mut() {
+        obj.remove("status");
+    }
+}
+
+/// The patch `kubectl label` sends, or an error like kubectl's when a key exists and
+/// `--overwrite` is not given.
+fn label_patch(
+    o: &Object,
+    annotate: bool,
+    set: &[(Name, Name)],
+    remove: &[Name],
+    overwrite: bool,
+) -> Result<Option<serde_json::Value>, String> {
+    let current = if annotate { &o.meta.annotations } else { &o.meta.labels };
+    let mut m = serde_json::Map::new();
+    for (k, v) in set {
+        if let Some(old) = current.get(k) {
+            if !overwrite && old != v.as_str() {
+                let what = if annotate { "annotation" } else { "label" };
+                return Err(format!(
+                    "error: '{k}' already has a value ({old}), and --overwrite is false"
+                ))
+                .map_err(|e: String| if what == "annotation" { e } else { e });
+            }
+        }
+        m.insert(k.to_string(), serde_json::Value::String(v.to_string()));
+    }
+    for k in remove {
+        if current.contains_key(k) {
+            m.insert(k.to_string(), serde_json::Value::Null);
+        }
+    }
+    if m.is_empty() {
+        return Ok(None);
+    }
+    let field = if annotate { "annotations" } else { "labels" };
+    Ok(Some(serde_json::json!({ "metadata": { field: m } })))
+}
+
+fn render_read(action: &KubectlAction, objects: &[Arc<Object>], now: SimTime) -> String {
+    use crate::api::printer;
+    match action {
+        KubectlAction::Get { target, output } => {
+            let refs: Vec<&Object> = objects.iter().map(|o| o.as_ref()).collect();
+            match output {
+                OutputFormat::Table | OutputFormat::Wide => {
+                    let kind = target.kind.or_else(|| objects.first().map(|o| o.kind()));
+                    match kind {
+                        Some(kind) if !refs.is_empty() => printer::get_table(kind, &refs, now, *output == OutputFormat::Wide, target.all_namespaces),
+                        _ => printer::no_resources_found(target.namespace.as_deref().unwrap_or("default"), target.all_namespaces),
+                    }
+                }
+                OutputFormat::Name => refs.iter().map(|o| format!("{}\n", kind_slash_name(o))).collect(),
+                OutputFormat::Yaml | OutputFormat::Json => {
+                    let docs: Vec<serde_json::Value> = refs.iter().map(|o| crate::api::json::to_json(o)).collect();
+                    let value = if target.names.len() == 1 && docs.len() == 1 {
+                        docs.into_iter().next().expect("one")
+                    } else {
+                        serde_json::json!({"apiVersion": "v1", "kind": "List", "items": docs})
+                    };
+                    if *output == OutputFormat::Json {
+                        serde_json::to_string_pretty(&value).unwrap_or_default()
+                    } else {
+                        serde_yaml::to_string(&value).unwrap_or_default()
+                    }
+                }
+            }
+        }
+        KubectlAction::Describe { .. } => objects
+            .iter()
+            .map(|o| printer::describe(o, &[], now))
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_split_handles_quotes() {
+        assert_eq!(
+            shell_split(r#"patch deploy web -p '{"spec":{"replicas":3}}' --type merge"#).unwrap(),
+            vec!["patch", "deploy", "web", "-p", r#"{"spec":{"replicas":3}}"#, "--type", "merge"]
+        );
+        assert_eq!(shell_split(r#"label pod a "x=y z""#).unwrap(), vec!["label", "pod", "a", "x=y z"]);
+        assert!(shell_split("get 'pods").is_err());
+    }
+
+    fn parse(line: &str) -> Result<KubectlAction, String> {
+        parse_kubectl(line, &mut |f: &str| Err(format!("no file {f}")))
+    }
+
+    #[test]
+    fn parses_common_commands() {
+        match parse("kubectl get pods -n kube-system -o wide").unwrap() {
+            KubectlAction::Get { target, output } => {
+                assert_eq!(target.kind, Some(Kind::Pod));
+                assert_eq!(target.namespace.as_deref(), Some("kube-system"));
+                assert_eq!(output, OutputFormat::Wide);
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse("delete pod/web-0 --grace-period=0 --force").unwrap() {
+            KubectlAction::Delete { target, options } => {
+                assert_eq!(target.names, vec![Name::from("web-0")]);
+                assert_eq!(options.grace_period_seconds, Some(0));
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse("label pod p app=x tier- --overwrite").unwrap() {
+            KubectlAction::Label { target, set, remove, overwrite, annotate } => {
+                assert_eq!(target.names, vec![Name::from("p")]);
+                assert_eq!(set, vec![(Name::from("app"), Name::from("x"))]);
+                assert_eq!(remove, vec![Name::from("tier")]);
+                assert!(overwrite && !annotate);
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse("scale rc web --replicas=10").unwrap() {
+            KubectlAction::Scale { target, replicas } => {
+                assert_eq!(target.kind, Some(Kind::ReplicationController));
+                assert_eq!(replicas, 10);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_read_like_kubectl() {
+        assert_eq!(parse("frobnicate pods").unwrap_err(), "error: unknown command \"frobnicate\" for \"kubectl\"");
+        assert_eq!(parse("get widgets").unwrap_err(), "error: the server doesn't have a resource type \"widgets\"");
+        assert!(parse("get pods --bogus").unwrap_err().starts_with("error: unknown flag: --bogus"));
+        assert_eq!(parse("delete pods").unwrap_err(), "error: resource(s) were provided, but no name was specified");
+        assert_eq!(parse("create -f nope.yaml").unwrap_err(), "no file nope.yaml");
+        assert_eq!(parse("scale deploy web").unwrap_err(), "error: required flag(s) \"replicas\" not set");
+    }
+}
