@@ -6,5 +6,6 @@ pub mod cluster;
 pub mod engine;
 pub mod model;
 pub mod network;
+pub mod scenario;
 pub mod store;
 pub mod trace;

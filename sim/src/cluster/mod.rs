@@ -149,6 +149,27 @@ impl Cluster {
         (c as &dyn Any).downcast_ref::<T>()
     }
 
+    /// Mutable access to a component, for its owner to configure it before or between steps
+    /// (the scenario hands kubectl its commands this way). Components never get this.
+    pub fn component_mut<T: Component>(&mut self, id: ComponentId) -> Option<&mut T> {
+        let c: &mut dyn Component = self.slots.get_mut(id as usize)?.component.as_deref_mut()?;
+        (c as &mut dyn Any).downcast_mut::<T>()
+    }
+
+    /// Applies a request at the current instant, bypassing network and etcd latency: for
+    /// setting up the world before a run (nodes that already exist) and for tests.
+    pub fn admin_request(&mut self, client: &str, req: Request) -> Result<Response, Status> {
+        let now = self.now();
+        let r = self.apiserver.handle(now, client, req, &mut self.trace);
+        self.flush_watch_events();
+        r
+    }
+
+    /// Fires [`Message::Timer`] with `tag` (and id 0) at component `to` at time `at`.
+    pub fn schedule_timer(&mut self, at: SimTime, to: ComponentId, tag: u64) {
+        self.engine.schedule_at(at, Event::Deliver { to, msg: Message::Timer { id: 0, tag } });
+    }
+
     pub fn schedule_fault(&mut self, at: SimTime, target: Option<ComponentId>, fault: Fault) {
         self.engine.schedule_at(at, Event::Fault { target, fault });
     }

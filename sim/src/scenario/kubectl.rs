@@ -145,7 +145,6 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
         return Err("error: a kubectl command is required (e.g. \"get pods\")".into());
     };
     let flags = parse_flags(&verb, &words[1..])?;
-    let namespace = flags.namespace.as_deref().map(Name::from);
     let source = flags.files.join(",");
     let load_all = |load: &mut ManifestLoader, flags: &Flags| -> Result<Vec<Object>, String> {
         if flags.files.is_empty() {
@@ -291,10 +290,6 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
         }
         other => Err(format!("error: unknown command \"{other}\" for \"kubectl\"")),
     }
-    .map(|a| {
-        let _ = namespace;
-        a
-    })
 }
 
 fn reject_positional(verb: &str, flags: &Flags) -> Result<(), String> {
@@ -601,7 +596,7 @@ impl Kubectl {
         let now = ctx.now();
         match (step, result) {
             (Step::Simple { line }, Ok(_)) => self.out(tag, line),
-            (Step::ApplyGet { object, applied }, Err(e)) if e.code == 404 => {
+            (Step::ApplyGet { object, .. }, Err(e)) if e.code == 404 => {
                 let line = format!("{} created", kind_slash_name(&object));
                 self.send(ctx, tag, Request::Create { object: *object }, Step::Simple { line });
             }
@@ -836,11 +831,9 @@ fn label_patch(
     for (k, v) in set {
         if let Some(old) = current.get(k) {
             if !overwrite && old != v.as_str() {
-                let what = if annotate { "annotation" } else { "label" };
                 return Err(format!(
                     "error: '{k}' already has a value ({old}), and --overwrite is false"
-                ))
-                .map_err(|e: String| if what == "annotation" { e } else { e });
+                ));
             }
         }
         m.insert(k.to_string(), serde_json::Value::String(v.to_string()));

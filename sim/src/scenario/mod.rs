@@ -1,0 +1,778 @@
+//! Scenarios: the YAML file (cluster, timeline of kubectl-like actions and faults,
+//! expectations) compiled into a ready-to-run [`Simulation`], and the outputs of a run
+//! (`trace.csv`, `summary.json`, `kubectl.txt`). See docs/scenario.md.
+
+pub mod kubectl;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::api::manifest::{parse_manifests, parse_value};
+use crate::api::quantity::Quantity;
+use crate::api::request::{DeleteOptions, PropagationPolicy, Request};
+use crate::api::selector::LabelSelector;
+use crate::api::types::*;
+use crate::client::{ComponentId, Fault};
+use crate::cluster::{Cluster, DEFAULT_MAX_EVENTS};
+use crate::engine::{format_duration, parse_duration, RunawayError, SimDuration, SimTime, StopReason};
+use crate::model::Model;
+use crate::network::CONTROL_PLANE;
+use crate::trace::Record;
+
+pub use kubectl::{Kubectl, KubectlAction, TranscriptEntry};
+use kubectl::{parse_kubectl, Target};
+use schema::*;
+
+/// The built-in default model, `models/default.yaml`.
+pub const DEFAULT_MODEL_YAML: &str = include_str!("../../../models/default.yaml");
+
+/// A scenario that could not be loaded: one message naming the file, the YAML path (or line)
+/// and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ScenarioError {
+    pub message: String,
+}
+
+fn err(message: impl Into<String>) -> ScenarioError {
+    ScenarioError {
+        message: message.into(),
+    }
+}
+
+/// What happens at one point of the timeline.
+#[derive(Clone, Debug)]
+pub enum ActionKind {
+    Kubectl(KubectlAction),
+    Fault(Fault),
+    Note(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct TimedAction {
+    pub at: SimTime,
+    /// Position in the scenario's timeline.
+    pub index: usize,
+    /// The command as the transcript shows it.
+    pub command: String,
+    pub kind: ActionKind,
+}
+
+#[derive(Clone, Debug)]
+enum ExpectTarget {
+    Objects {
+        kind: Kind,
+        namespace: Option<String>,
+        name: Option<String>,
+        selector: Option<LabelSelector>,
+        phase: Option<PodPhase>,
+    },
+    Trace {
+        event: String,
+        component: Option<String>,
+        kind: Option<String>,
+        namespace: Option<String>,
+        name: Option<String>,
+        node: Option<String>,
+        detail_contains: Option<String>,
+    },
+    KubectlErrors,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expectation {
+    pub description: String,
+    target: ExpectTarget,
+    count: Option<u64>,
+    min: Option<u64>,
+    max: Option<u64>,
+}
+
+/// The outcome of one expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectationResult {
+    pub description: String,
+    pub actual: u64,
+    pub expected: String,
+    pub passed: bool,
+}
+
+/// A loaded, validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub until: SimTime,
+    pub max_events: u64,
+    pub model: Model,
+    /// Where the model came from (a path, or `builtin`).
+    pub model_source: String,
+    /// Nodes that exist when the run starts.
+    pub nodes: Vec<Object>,
+    pub actions: Vec<TimedAction>,
+    pub expectations: Vec<Expectation>,
+    /// Warnings about the input (unknown or unmodelled manifest fields, deprecated APIs).
+    pub warnings: Vec<String>,
+    pub source: PathBuf,
+}
+
+impl Scenario {
+    /// Loads a scenario file; manifests and models it names are resolved against its folder.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| err(format!("{}: cannot read scenario: {e}", path.display())))?;
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        Scenario::from_yaml(&text, &path.display().to_string(), &base)
+    }
+
+    /// Parses a scenario from text. `source_name` names it in messages; relative paths in it
+    /// resolve against `base_dir`.
+    pub fn from_yaml(text: &str, source_name: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
+        let de = serde_yaml::Deserializer::from_str(text);
+        let file: ScenarioFile = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let loc = inner
+                .location()
+                .map(|l| format!(":{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
+            let path = if path == "." { String::new() } else { format!("{path}: ") };
+            err(format!("{source_name}{loc}: {path}{inner}"))
+        })?;
+        let mut c = Compiler {
+            source_name: source_name.to_string(),
+            base: base_dir.to_path_buf(),
+            warnings: Vec::new(),
+        };
+        c.compile(file)
+    }
+}
+
+struct Compiler {
+    source_name: String,
+    base: PathBuf,
+    warnings: Vec<String>,
+}
+
+impl Compiler {
+    fn at(&self, path: &str, msg: impl std::fmt::Display) -> ScenarioError {
+        err(format!("{}: {path}: {msg}", self.source_name))
+    }
+
+    fn compile(&mut self, f: ScenarioFile) -> Result<Scenario, ScenarioError> {
+        if f.name.trim().is_empty() {
+            return Err(self.at("name", "must not be empty"));
+        }
+        let until = parse_duration(&f.until).map_err(|e| self.at("until", e))?;
+        let (model, model_source) = match &f.model {
+            None => (
+                Model::from_yaml(DEFAULT_MODEL_YAML, "models/default.yaml").map_err(err)?,
+                "builtin:models/default.yaml".to_string(),
+            ),
+            Some(p) => {
+                let path = self.base.join(p);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| self.at("model", format!("cannot read model file {}: {e}", path.display())))?;
+                (Model::from_yaml(&text, &path.display().to_string()).map_err(err)?, p.clone())
+            }
+        };
+        let nodes = self.nodes(&f.cluster)?;
+        let mut actions = Vec::new();
+        for (i, entry) in f.timeline.into_iter().enumerate() {
+            actions.push(self.action(i, entry)?);
+        }
+        // Stable: entries at the same time keep their order in the file.
+        actions.sort_by_key(|a| (a.at, a.index));
+        let mut expectations = Vec::new();
+        for (i, e) in f.expect.into_iter().enumerate() {
+            expectations.push(self.expectation(i, e)?);
+        }
+        Ok(Scenario {
+            name: f.name,
+            description: f.description,
+            seed: f.seed,
+            until,
+            max_events: f.max_events.unwrap_or(DEFAULT_MAX_EVENTS),
+            model,
+            model_source,
+            nodes,
+            actions,
+            expectations,
+            warnings: std::mem::take(&mut self.warnings),
+            source: self.base.join(&self.source_name),
+        })
+    }
+
+    fn nodes(&mut self, cluster: &ClusterSpec) -> Result<Vec<Object>, ScenarioError> {
+        let mut nodes = Vec::new();
+        let mut names = std::collections::BTreeSet::new();
+        for (g, group) in cluster.node_groups.iter().enumerate() {
+            let path = format!("cluster.nodeGroups[{g}]");
+            let capacity = self.resources(&format!("{path}.capacity"), &group.capacity)?;
+            let allocatable = match &group.allocatable {
+                Some(a) => self.resources(&format!("{path}.allocatable"), a)?,
+                None => capacity.clone(),
+            };
+            let mut taints = Vec::new();
+            for (t, spec) in group.taints.iter().enumerate() {
+                let effect = TaintEffect::parse(&spec.effect).ok_or_else(|| {
+                    self.at(
+                        &format!("{path}.taints[{t}].effect"),
+                        format!("Unsupported value: \"{}\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"", spec.effect),
+                    )
+                })?;
+                taints.push(Taint {
+                    key: spec.key.as_str().into(),
+                    value: spec.value.as_str().into(),
+                    effect,
+                    time_added: None,
+                });
+            }
+            for i in 1..=group.count {
+                let index = nodes.len();
+                let name = format!("{}{i}", group.name_prefix);
+                if !names.insert(name.clone()) {
+                    return Err(self.at(&path, format!("node name {name:?} is used by two node groups; give them different namePrefix values")));
+                }
+                let mut labels: StringMap = group.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                labels.insert("kubernetes.io/hostname", name.as_str());
+                labels.insert("kubernetes.io/os", "linux");
+                labels.insert("kubernetes.io/arch", "amd64");
+                let ready = Condition {
+                    type_: "Ready".into(),
+                    status: ConditionStatus::True,
+                    reason: "KubeletReady".into(),
+                    message: "kubelet is posting ready status".into(),
+                    last_transition_time: Some(0),
+                    last_update_time: Some(0),
+                };
+                let mut conditions: Vec<Condition> = [
+                    ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                    ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                    ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                ]
+                .into_iter()
+                .map(|(t, r, m)| Condition {
+                    type_: t.into(),
+                    status: ConditionStatus::False,
+                    reason: r.into(),
+                    message: m.into(),
+                    last_transition_time: Some(0),
+                    last_update_time: Some(0),
+                })
+                .collect();
+                conditions.push(ready);
+                nodes.push(Object {
+                    meta: ObjectMeta {
+                        name: name.as_str().into(),
+                        labels,
+                        ..Default::default()
+                    },
+                    body: Body::Node(Node {
+                        spec: NodeSpec {
+                            unschedulable: false,
+                            taints: taints.clone(),
+                            pod_cidr: format!("10.{}.{}.0/24", 244 + index / 256, index % 256).into(),
+                            provider_id: format!("kubesim://{name}").into(),
+                        },
+                        status: NodeStatus {
+                            capacity: capacity.clone(),
+                            allocatable: allocatable.clone(),
+                            conditions,
+                            addresses: vec![
+                                NodeAddress {
+                                    type_: "InternalIP".into(),
+                                    address: format!("10.0.{}.{}", (index + 1) / 256, (index + 1) % 256).into(),
+                                },
+                                NodeAddress {
+                                    type_: "Hostname".into(),
+                                    address: name.as_str().into(),
+                                },
+                            ],
+                            images: Vec::new(),
+                        },
+                    }),
+                });
+            }
+        }
+        Ok(nodes)
+    }
+
+    fn resources(&self, path: &str, map: &BTreeMap<String, serde_yaml::Value>) -> Result<ResourceList, ScenarioError> {
+        let mut list = ResourceList::new();
+        for (k, v) in map {
+            let text = match v {
+                serde_yaml::Value::String(s) => s.clone(),
+                serde_yaml::Value::Number(n) => n.to_string(),
+                _ => return Err(self.at(&format!("{path}.{k}"), "expected a quantity such as 4, 500m or 16Gi")),
+            };
+            let q: Quantity = text
+                .parse()
+                .map_err(|e| self.at(&format!("{path}.{k}"), format!("invalid quantity {text:?}: {e}")))?;
+            let name = ResourceName::parse(k);
+            let amount = if name == ResourceName::Cpu { q.milli_value() } else { q.value() };
+            list.set(name, amount);
+        }
+        Ok(list)
+    }
+
+    /// Loads the manifests in a file (or every .yaml/.yml/.json file of a folder), relative to
+    /// the scenario.
+    fn load_manifest_file(&mut self, rel: &str) -> Result<Vec<Object>, String> {
+        let path = self.base.join(rel);
+        let mut files = Vec::new();
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map_err(|e| format!("error: the path \"{rel}\" cannot be read: {e}"))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+                .collect();
+            entries.sort();
+            files.extend(entries);
+        } else {
+            files.push(path.clone());
+        }
+        let mut out = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|_| format!("error: the path \"{}\" does not exist", file.display()))?;
+            let shown = file.display().to_string();
+            let parsed = parse_manifests(&text, &shown).map_err(|e| e.to_string())?;
+            for p in parsed {
+                for w in &p.warnings {
+                    self.warnings.push(format!("{shown}: document {}: {}: {}", p.document + 1, w.path, w.message));
+                }
+                out.push(p.object);
+            }
+        }
+        Ok(out)
+    }
+
+    fn inline_manifests(&mut self, path: &str, value: serde_yaml::Value) -> Result<Vec<Object>, ScenarioError> {
+        match value {
+            serde_yaml::Value::String(file) => self.load_manifest_file(&file).map_err(|e| self.at(path, e)),
+            serde_yaml::Value::Sequence(items) => {
+                let mut out = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    out.extend(self.inline_manifests(&format!("{path}[{i}]"), item)?);
+                }
+                Ok(out)
+            }
+            v @ serde_yaml::Value::Mapping(_) => {
+                let json: serde_json::Value =
+                    serde_json::to_value(&v).map_err(|e| self.at(path, format!("not a valid manifest: {e}")))?;
+                let source = format!("{}: {path}", self.source_name);
+                let parsed = parse_value(json, &source, 0).map_err(|e| err(e.to_string()))?;
+                for w in &parsed.warnings {
+                    self.warnings.push(format!("{source}: {}: {}", w.path, w.message));
+                }
+                Ok(vec![parsed.object])
+            }
+            _ => Err(self.at(path, "expected a manifest (a mapping), a list of manifests, or a file path")),
+        }
+    }
+
+    fn action(&mut self, i: usize, e: TimelineEntry) -> Result<TimedAction, ScenarioError> {
+        let path = format!("timeline[{i}]");
+        let at = parse_duration(&e.at).map_err(|m| self.at(&format!("{path}.at"), m))?;
+        let set = [
+            e.kubectl.is_some(),
+            e.apply.is_some(),
+            e.create.is_some(),
+            e.replace.is_some(),
+            e.delete.is_some(),
+            e.patch.is_some(),
+            e.fault.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
+        if set > 1 {
+            return Err(self.at(&path, "has more than one action; use one of kubectl, apply, create, replace, delete, patch, fault per entry"));
+        }
+        let (command, kind) = if let Some(line) = e.kubectl {
+            let sub = format!("{path}.kubectl");
+            let mut loader = |f: &str| self.load_manifest_file(f);
+            let action = parse_kubectl(&line, &mut loader).map_err(|m| err(format!("{}: {sub}: {m}", self.source_name)))?;
+            let shown = if line.trim_start().starts_with("kubectl") { line.trim().to_string() } else { format!("kubectl {}", line.trim()) };
+            (shown, ActionKind::Kubectl(action))
+        } else if let Some(v) = e.apply {
+            let objects = self.inline_manifests(&format!("{path}.apply"), v)?;
+            (format!("apply ({path})"), ActionKind::Kubectl(KubectlAction::Apply { objects, source: path.clone() }))
+        } else if let Some(v) = e.create {
+            let objects = self.inline_manifests(&format!("{path}.create"), v)?;
+            (format!("create ({path})"), ActionKind::Kubectl(KubectlAction::Create { objects, source: path.clone() }))
+        } else if let Some(v) = e.replace {
+            let objects = self.inline_manifests(&format!("{path}.replace"), v)?;
+            (format!("replace ({path})"), ActionKind::Kubectl(KubectlAction::Replace { objects, source: path.clone() }))
+        } else if let Some(d) = e.delete {
+            let kind = self.kind(&format!("{path}.delete.kind"), &d.kind)?;
+            let propagation = match d.propagation_policy.as_deref() {
+                None => None,
+                Some("Background") => Some(PropagationPolicy::Background),
+                Some("Foreground") => Some(PropagationPolicy::Foreground),
+                Some("Orphan") => Some(PropagationPolicy::Orphan),
+                Some(other) => {
+                    return Err(self.at(
+                        &format!("{path}.delete.propagationPolicy"),
+                        format!("Unsupported value: \"{other}\": supported values: \"Background\", \"Foreground\", \"Orphan\""),
+                    ))
+                }
+            };
+            let target = Target {
+                kind: Some(kind),
+                names: vec![d.name.as_str().into()],
+                namespace: d.namespace.as_deref().map(Name::from),
+                ..Default::default()
+            };
+            let options = DeleteOptions {
+                grace_period_seconds: d.grace_period_seconds,
+                propagation_policy: propagation,
+                ..Default::default()
+            };
+            (
+                format!("delete {}/{}", kind.resource(), d.name),
+                ActionKind::Kubectl(KubectlAction::Delete { target, options }),
+            )
+        } else if let Some(p) = e.patch {
+            let kind = self.kind(&format!("{path}.patch.kind"), &p.kind)?;
+            let patch = serde_json::to_value(&p.patch).map_err(|m| self.at(&format!("{path}.patch.patch"), m))?;
+            let status = match p.subresource.as_deref() {
+                None => false,
+                Some("status") => true,
+                Some(other) => return Err(self.at(&format!("{path}.patch.subresource"), format!("unknown subresource {other:?}; only \"status\" is supported"))),
+            };
+            let target = Target {
+                kind: Some(kind),
+                names: vec![p.name.as_str().into()],
+                namespace: p.namespace.as_deref().map(Name::from),
+                ..Default::default()
+            };
+            (
+                format!("patch {}/{}", kind.resource(), p.name),
+                ActionKind::Kubectl(KubectlAction::Patch { target, patch, status }),
+            )
+        } else if let Some(f) = e.fault {
+            let Some(d) = f.etcd_outage else {
+                return Err(self.at(&format!("{path}.fault"), "names no fault; supported: etcdOutage"));
+            };
+            let duration = parse_duration(&d).map_err(|m| self.at(&format!("{path}.fault.etcdOutage"), m))?;
+            (format!("fault etcdOutage {d}"), ActionKind::Fault(Fault::EtcdOutage { duration }))
+        } else if let Some(n) = e.note.clone() {
+            (format!("note: {n}"), ActionKind::Note(n))
+        } else {
+            return Err(self.at(&path, "has no action; expected one of kubectl, apply, create, replace, delete, patch, fault, note"));
+        };
+        Ok(TimedAction { at, index: i, command, kind })
+    }
+
+    fn kind(&self, path: &str, s: &str) -> Result<Kind, ScenarioError> {
+        Kind::from_kind_str(s)
+            .or_else(|| Kind::from_resource_arg(s))
+            .ok_or_else(|| self.at(path, format!("unknown kind {s:?}")))
+    }
+
+    fn expectation(&self, i: usize, e: schema::Expectation) -> Result<Expectation, ScenarioError> {
+        let path = format!("expect[{i}]");
+        let chosen = [e.objects.is_some(), e.trace.is_some(), e.kubectl_errors.is_some()].iter().filter(|x| **x).count();
+        if chosen != 1 {
+            return Err(self.at(&path, "must have exactly one of objects, trace, kubectlErrors"));
+        }
+        if e.count.is_none() && e.min.is_none() && e.max.is_none() {
+            return Err(self.at(&path, "must bound the count with count, min or max"));
+        }
+        let (target, auto) = if let Some(o) = e.objects {
+            let kind = self.kind(&format!("{path}.objects.kind"), &o.kind)?;
+            let selector = match &o.label_selector {
+                Some(s) => Some(LabelSelector::parse(s).map_err(|m| self.at(&format!("{path}.objects.labelSelector"), m))?),
+                None => None,
+            };
+            let phase = match &o.phase {
+                Some(p) => Some(PodPhase::parse(p).ok_or_else(|| self.at(&format!("{path}.objects.phase"), format!("unknown pod phase {p:?}")))?),
+                None => None,
+            };
+            let auto = format!("{} objects{}", kind.as_str(), o.phase.as_ref().map(|p| format!(" in phase {p}")).unwrap_or_default());
+            (ExpectTarget::Objects { kind, namespace: o.namespace, name: o.name, selector, phase }, auto)
+        } else if let Some(t) = e.trace {
+            let auto = format!("trace rows {}", t.event);
+            (
+                ExpectTarget::Trace {
+                    event: t.event,
+                    component: t.component,
+                    kind: t.kind,
+                    namespace: t.namespace,
+                    name: t.name,
+                    node: t.node,
+                    detail_contains: t.detail_contains,
+                },
+                auto,
+            )
+        } else {
+            (ExpectTarget::KubectlErrors, "failed kubectl commands".to_string())
+        };
+        Ok(Expectation { description: e.description.unwrap_or(auto), target, count: e.count, min: e.min, max: e.max })
+    }
+}
+
+/// Overrides for one run.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    pub seed: Option<u64>,
+    pub until: Option<SimDuration>,
+    pub max_events: Option<u64>,
+}
+
+/// A scenario set up on a cluster, ready to run, and its results afterwards.
+pub struct Simulation {
+    scenario: Scenario,
+    seed: u64,
+    cluster: Cluster,
+    kubectl: ComponentId,
+    stop: Option<StopReason>,
+}
+
+impl Simulation {
+    pub fn new(scenario: Scenario, opts: &RunOptions) -> Simulation {
+        let seed = opts.seed.unwrap_or(scenario.seed);
+        let until = opts.until.unwrap_or(scenario.until);
+        let max_events = opts.max_events.unwrap_or(scenario.max_events);
+        let mut cluster = Cluster::new(scenario.model.clone(), seed, until, max_events);
+        for node in &scenario.nodes {
+            cluster.add_host(&node.meta.name);
+            cluster
+                .admin_request("cluster-bootstrap", Request::Create { object: node.clone() })
+                .expect("scenario nodes are valid and uniquely named");
+        }
+        let kubectl = cluster.add_component("kubectl", CONTROL_PLANE, Box::new(Kubectl::new()), None);
+        for (tag, action) in scenario.actions.iter().enumerate() {
+            match &action.kind {
+                ActionKind::Kubectl(k) => {
+                    let kc: &mut Kubectl = cluster.component_mut(kubectl).expect("kubectl component");
+                    kc.schedule(tag as u64, action.at, action.command.clone(), k.clone());
+                    cluster.schedule_timer(action.at, kubectl, tag as u64);
+                }
+                ActionKind::Fault(f) => cluster.schedule_fault(action.at, None, f.clone()),
+                ActionKind::Note(_) => cluster.schedule_hook(action.at, tag as u64),
+            }
+        }
+        Simulation { scenario, seed, cluster, kubectl, stop: None }
+    }
+
+    /// Loads and sets up a scenario file in one step.
+    pub fn from_file(path: &Path, opts: &RunOptions) -> Result<Simulation, ScenarioError> {
+        Ok(Simulation::new(Scenario::load(path)?, opts))
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+    pub fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
+    }
+    pub fn now(&self) -> SimTime {
+        self.cluster.now()
+    }
+    /// What kubectl printed, command by command.
+    pub fn kubectl_transcript(&self) -> &[TranscriptEntry] {
+        self.cluster.component::<Kubectl>(self.kubectl).map(|k| k.transcript()).unwrap_or(&[])
+    }
+
+    /// Runs to the end. `progress` is called now and then with the virtual time reached.
+    pub fn run(&mut self, mut progress: impl FnMut(SimTime)) -> Result<StopReason, RunawayError> {
+        let mut n = 0u64;
+        while self.step()? {
+            n += 1;
+            if n % 65_536 == 0 {
+                progress(self.cluster.now());
+            }
+        }
+        let stop = self.cluster.run()?;
+        progress(self.cluster.now());
+        self.stop = Some(stop);
+        Ok(stop)
+    }
+
+    /// Runs until `cond` holds or the run ends.
+    pub fn run_until(&mut self, mut cond: impl FnMut(&Cluster) -> bool) -> Result<StopReason, RunawayError> {
+        while self.step()? {
+            if cond(&self.cluster) {
+                return Ok(StopReason::Condition);
+            }
+        }
+        let stop = self.cluster.run()?;
+        self.stop = Some(stop);
+        Ok(stop)
+    }
+
+    /// One event; false when the run is over.
+    pub fn step(&mut self) -> Result<bool, RunawayError> {
+        let more = self.cluster.step()?;
+        for tag in self.cluster.take_fired_hooks() {
+            if let Some(ActionKind::Note(n)) = self.scenario.actions.get(tag as usize).map(|a| &a.kind) {
+                let now = self.cluster.now();
+                self.cluster.trace_mut().emit(now, Record::new("scenario", "Note").detail(n.clone()));
+            }
+        }
+        Ok(more)
+    }
+
+    pub fn check_expectations(&self) -> Vec<ExpectationResult> {
+        self.scenario
+            .expectations
+            .iter()
+            .map(|e| {
+                let actual = self.measure(&e.target);
+                let mut parts = Vec::new();
+                let mut passed = true;
+                if let Some(c) = e.count {
+                    parts.push(format!("== {c}"));
+                    passed &= actual == c;
+                }
+                if let Some(m) = e.min {
+                    parts.push(format!(">= {m}"));
+                    passed &= actual >= m;
+                }
+                if let Some(m) = e.max {
+                    parts.push(format!("<= {m}"));
+                    passed &= actual <= m;
+                }
+                ExpectationResult { description: e.description.clone(), actual, expected: parts.join(" and "), passed }
+            })
+            .collect()
+    }
+
+    fn measure(&self, t: &ExpectTarget) -> u64 {
+        match t {
+            ExpectTarget::Objects { kind, namespace, name, selector, phase } => self
+                .cluster
+                .api()
+                .list(*kind, namespace.as_deref())
+                .iter()
+                .filter(|o| name.as_ref().is_none_or(|n| o.meta.name == n.as_str()))
+                .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta.labels)))
+                .filter(|o| phase.is_none_or(|p| o.as_pod().is_some_and(|pod| pod.status.phase == p)))
+                .count() as u64,
+            ExpectTarget::Trace { event, component, kind, namespace, name, node, detail_contains } => self
+                .cluster
+                .trace()
+                .rows()
+                .iter()
+                .filter(|r| r.event == event.as_str())
+                .filter(|r| component.as_ref().is_none_or(|c| r.component == c.as_str()))
+                .filter(|r| kind.as_ref().is_none_or(|c| r.kind == c.as_str()))
+                .filter(|r| namespace.as_ref().is_none_or(|c| r.namespace == c.as_str()))
+                .filter(|r| name.as_ref().is_none_or(|c| r.name == c.as_str()))
+                .filter(|r| node.as_ref().is_none_or(|c| r.node == c.as_str()))
+                .filter(|r| detail_contains.as_ref().is_none_or(|c| r.detail.contains(c.as_str())))
+                .count() as u64,
+            ExpectTarget::KubectlErrors => self.cluster.component::<Kubectl>(self.kubectl).map_or(0, |k| k.errors()),
+        }
+    }
+
+    /// The deterministic headline figures of the run (`summary.json`).
+    pub fn summary(&self) -> serde_json::Value {
+        let api = self.cluster.api();
+        let mut objects = BTreeMap::new();
+        for kind in Kind::ALL {
+            let n = api.count(kind);
+            if n > 0 {
+                objects.insert(kind.as_str(), n);
+            }
+        }
+        let mut phases: BTreeMap<&str, u64> = BTreeMap::new();
+        for p in api.list(Kind::Pod, None) {
+            if let Some(pod) = p.as_pod() {
+                *phases.entry(pod.status.phase.as_str()).or_insert(0) += 1;
+            }
+        }
+        let stats = api.stats();
+        let errors: BTreeMap<String, u64> = stats.errors.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let expectations: Vec<serde_json::Value> = self
+            .check_expectations()
+            .into_iter()
+            .map(|r| json!({"description": r.description, "expected": r.expected, "actual": r.actual, "passed": r.passed}))
+            .collect();
+        let now = self.cluster.now();
+        json!({
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "model": self.scenario.model_source,
+            "stop_reason": match self.stop { Some(StopReason::Until) => "until", Some(StopReason::Idle) => "idle", Some(StopReason::Condition) => "condition", None => "not-run" },
+            "simulated_time_ns": now,
+            "simulated_time": format_duration(now),
+            "events_processed": self.cluster.events_processed(),
+            "trace_rows": self.cluster.trace().rows().len(),
+            "trace_events": self.cluster.trace().counts(),
+            "objects": objects,
+            "pod_phases": phases,
+            "etcd_revision": api.revision(),
+            "api": {"requests": stats.requests, "errors_by_code": errors, "watch_events": stats.watch_events},
+            "network_messages_dropped": self.cluster.network().messages_dropped(),
+            "kubectl_errors": self.cluster.component::<Kubectl>(self.kubectl).map_or(0, |k| k.errors()),
+            "warnings": self.scenario.warnings,
+            "expectations": expectations,
+        })
+    }
+
+    /// The kubectl transcript as text (`kubectl.txt`).
+    pub fn transcript_text(&self) -> String {
+        let mut out = String::new();
+        for e in self.kubectl_transcript() {
+            out.push_str(&format!("# t={}\n$ {}\n", format_duration(e.at), e.command));
+            for line in &e.output {
+                out.push_str(line);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Writes `trace.csv`, `summary.json` and `kubectl.txt` into `dir`, atomically: into a
+    /// temporary sibling folder first, renamed into place only when everything is written.
+    pub fn write_outputs(&self, dir: &Path) -> std::io::Result<()> {
+        write_dir_atomically(dir, |tmp| self.write_files(tmp))
+    }
+
+    /// Writes the output files into an existing folder (see [`Simulation::write_outputs`]).
+    pub fn write_files(&self, dir: &Path) -> std::io::Result<()> {
+        let f = std::fs::File::create(dir.join("trace.csv"))?;
+        self.cluster.trace().write_csv(std::io::BufWriter::new(f))?;
+        let mut summary = serde_json::to_string_pretty(&self.summary()).map_err(std::io::Error::other)?;
+        summary.push('\n');
+        std::fs::write(dir.join("summary.json"), summary)?;
+        std::fs::write(dir.join("kubectl.txt"), self.transcript_text())?;
+        Ok(())
+    }
+}
+
+/// Fills a temporary folder beside `dir`, then replaces `dir` with it, so that a folder
+/// named `dir` is always complete.
+pub fn write_dir_atomically(dir: &Path, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    std::fs::create_dir_all(&tmp)?;
+    if let Err(e) = fill(&tmp) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::rename(&tmp, dir)
+}

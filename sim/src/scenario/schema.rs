@@ -1,0 +1,186 @@
+//! The scenario file format (docs/scenario.md), as serde types. Unknown keys are errors
+//! here — this is kubesim's own format, so a typo must not be silently ignored — while
+//! Kubernetes manifests inside it follow kubectl's rules (warnings, see `api::manifest`).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ScenarioFile {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub seed: u64,
+    /// How long to simulate (a Go duration: `10m`, `90s`).
+    pub until: String,
+    /// The runaway guard: stop with an error after this many events.
+    #[serde(default)]
+    pub max_events: Option<u64>,
+    /// A model file, relative to the scenario file. Default: the built-in default model.
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub cluster: ClusterSpec,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ClusterSpec {
+    #[serde(default)]
+    pub node_groups: Vec<NodeGroup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NodeGroup {
+    pub count: u32,
+    /// Nodes are named `<namePrefix><index>`, index from 1. Default `node-`.
+    #[serde(default = "default_prefix")]
+    pub name_prefix: String,
+    /// Resource quantities, written as in a manifest (`cpu: 4`, `memory: 16Gi`).
+    pub capacity: BTreeMap<String, serde_yaml::Value>,
+    /// Defaults to the capacity.
+    #[serde(default)]
+    pub allocatable: Option<BTreeMap<String, serde_yaml::Value>>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub taints: Vec<TaintSpec>,
+}
+
+fn default_prefix() -> String {
+    "node-".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TaintSpec {
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+    pub effect: String,
+}
+
+/// One timeline entry: `at` plus exactly one action.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TimelineEntry {
+    pub at: String,
+    /// A kubectl command line, as typed against a real cluster.
+    #[serde(default)]
+    pub kubectl: Option<String>,
+    /// A manifest: inline (a mapping or a list of mappings) or a file path.
+    #[serde(default)]
+    pub apply: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub create: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub replace: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub delete: Option<DeleteSpec>,
+    #[serde(default)]
+    pub patch: Option<PatchSpec>,
+    #[serde(default)]
+    pub fault: Option<FaultSpec>,
+    /// A free-form note, echoed in the trace.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DeleteSpec {
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub grace_period_seconds: Option<i64>,
+    /// `Background` (default), `Foreground` or `Orphan`.
+    #[serde(default)]
+    pub propagation_policy: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PatchSpec {
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// A JSON merge patch, written as YAML.
+    pub patch: serde_yaml::Value,
+    /// `status` to patch the status subresource.
+    #[serde(default)]
+    pub subresource: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FaultSpec {
+    /// etcd stops answering for this long.
+    #[serde(default)]
+    pub etcd_outage: Option<String>,
+}
+
+/// A check on the final state, evaluated after the run: `objects` or `trace` selects what to
+/// count, `count`/`min`/`max` bound it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Expectation {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub objects: Option<ObjectQuery>,
+    #[serde(default)]
+    pub trace: Option<TraceQuery>,
+    #[serde(default)]
+    pub kubectl_errors: Option<bool>,
+    #[serde(default)]
+    pub count: Option<u64>,
+    #[serde(default)]
+    pub min: Option<u64>,
+    #[serde(default)]
+    pub max: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ObjectQuery {
+    pub kind: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub label_selector: Option<String>,
+    /// Pods only: the phase.
+    #[serde(default)]
+    pub phase: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TraceQuery {
+    pub event: String,
+    #[serde(default)]
+    pub component: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub node: Option<String>,
+    /// A substring the detail column must contain.
+    #[serde(default)]
+    pub detail_contains: Option<String>,
+}
