@@ -128,7 +128,6 @@ impl ApiServer {
         }
         // The `kubernetes` Service takes the first address of the range
         // (pkg/controlplane/controller/kubernetesservice).
-        s.service_ips.insert(SERVICE_CIDR_BASE + 1);
         let svc = Object {
             meta: ObjectMeta {
                 name: "kubernetes".into(),
