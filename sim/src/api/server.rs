@@ -975,15 +975,17 @@ pub fn set_condition(conditions: &mut Vec<Condition>, mut c: Condition) {
 /// the pod already tolerates them.
 fn add_default_tolerations(spec: &mut PodSpec) {
     for key in [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE] {
+        // Static names: no allocation for the two tolerations every pod carries.
+        let key = Name::new_static(key);
         let taint = Taint {
-            key: key.into(),
+            key: key.clone(),
             value: Name::default(),
             effect: TaintEffect::NoExecute,
             time_added: None,
         };
         if !spec.tolerations.iter().any(|t| t.tolerates(&taint)) {
             spec.tolerations.push(Toleration {
-                key: key.into(),
+                key,
                 operator: TolerationOperator::Exists,
                 value: Name::default(),
                 effect: Some(TaintEffect::NoExecute),
@@ -991,6 +993,8 @@ fn add_default_tolerations(spec: &mut PodSpec) {
             });
         }
     }
+    // Every pod is stored with these; do not keep growth capacity around.
+    spec.tolerations.shrink_to_fit();
 }
 
 /// Priority admission for the built-in PriorityClasses
