@@ -334,13 +334,25 @@ impl Cluster {
         match self.model.etcd.outage_mode {
             OutageMode::Wait => self.parked.push(Parked { from, id, req }),
             OutageMode::Fail => {
+                let status = Status::etcd_timeout();
+                let (client, kind, name) = (&self.slots[from as usize].name, req.kind(), req.target().1);
+                self.trace.emit(
+                    self.engine.now(),
+                    Record::new("kube-apiserver", "ApiError").object(kind.as_str(), req.target().0, name).detail(format!(
+                        "{} {}: {} after {} (client {client})",
+                        status.code,
+                        status.reason.as_str(),
+                        status.message,
+                        format_duration(self.model.etcd.request_timeout)
+                    )),
+                );
                 let host = self.slots[from as usize].host;
                 if let Some(d) = self.network.delay(CONTROL_PLANE, host) {
                     self.engine.schedule_in(
                         self.model.etcd.request_timeout + d,
                         Event::Deliver {
                             to: from,
-                            msg: Message::Response { id, result: Err(Status::etcd_timeout()) },
+                            msg: Message::Response { id, result: Err(status) },
                         },
                     );
                 }
