@@ -1,23 +1,6 @@
-//! Internal objects rendered as the Kubernetes API server would return them (`kubectl get -o
-//! json/yaml`): upstream JSON field names and placement (k8s.io/api core/v1, apps/v1, batch/v1),
-//! Go `encoding/json` omitempty semantics, canonical quantities and RFC 3339 timestamps.
-//!
-//! What is emitted, and why:
-//! - every modelled field, under its upstream name, when set;
-//! - unmodelled fields only where Go's encoder always writes them: struct-valued fields (`omitempty`
-//!   never drops a struct, hence `"resources": {}`, `"lastState": {}`, `status.nodeInfo`,
-//!   `status.loadBalancer`), fields without `omitempty` (`imageID`, `reportingComponent`), and
-//!   zero `metav1.Time` values, which encode as `null` (`lastProbeTime: null`, `eventTime: null`);
-//!   since Kubernetes 1.33 a zero `creationTimestamp` is omitted instead (kubernetes#130989);
-//! - plural mirror fields that upstream validation keeps equal to a modelled singular field
-//!   (`podIPs`/`hostIPs`, `clusterIPs`, `podCIDRs`), the pod's `qosClass` (computed from the
-//!   resources at creation), and an event's `reportingComponent`/`reportingInstance` (client-go's
-//!   recorder copies them from `source`).
-//!
-//! API-server defaults of unmodelled fields (`dnsPolicy`, `terminationMessagePath`,
-//! `defaultMode`, `ipFamilies`, ...) are not invented.
-//!
-//! Keys come out sorted (serde_json's map is ordered), as `kubectl get -o json|yaml` prints them.
+//! Internal objects as the API server returns them (`kubectl get -o json|yaml`): upstream field
+//! names and placement (k8s.io/api core/v1, apps/v1, batch/v1), Go `encoding/json` omitempty
+//! semantics, canonical resource.Quantity strings and metav1.Time RFC 3339 timestamps.
 
 use serde_json::{Map, Value};
 
@@ -268,6 +251,23 @@ fn int_or_string(v: &IntOrString) -> Value {
 // Objects
 
 /// The object as the API server returns it (`GET /api/v1/namespaces/ns/pods/name`).
+///
+/// What is emitted, and why:
+/// - every modelled field, under its upstream name, when set;
+/// - unmodelled fields only where Go's encoder always writes them: struct-valued fields
+///   (`omitempty` never drops a struct, hence `"resources": {}`, `"lastState": {}`,
+///   `status.nodeInfo`, `status.loadBalancer`), fields without `omitempty` (`imageID`,
+///   `reportingComponent`), and zero `metav1.Time` values, which encode as `null`
+///   (`lastProbeTime: null`, `eventTime: null`); a zero `creationTimestamp` is omitted instead,
+///   as since Kubernetes 1.33 (kubernetes#130989);
+/// - plural mirror fields that upstream validation keeps equal to a modelled singular field
+///   (`podIPs`/`hostIPs`, `clusterIPs`, `podCIDRs`), the pod's `qosClass` (computed from the
+///   resources at creation), and an event's `reportingComponent`/`reportingInstance` (client-go's
+///   recorder copies them from `source`).
+///
+/// API-server defaults of unmodelled fields (`dnsPolicy`, `terminationMessagePath`,
+/// `defaultMode`, `ipFamilies`, ...) are not invented. Keys come out sorted (serde_json's map is
+/// ordered), as `kubectl get -o json|yaml` prints them.
 pub fn to_json(obj: &Object) -> Value {
     let kind = obj.kind();
     let mut o = Obj::new();
