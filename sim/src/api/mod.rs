@@ -1,6 +1,7 @@
 //! The Kubernetes API: object types, manifests, validation and the API server.
 
 pub mod json;
+pub mod printer;
 pub mod quantity;
 pub mod selector;
 pub mod types;
