@@ -860,7 +860,12 @@ fn render_read(action: &KubectlAction, objects: &[Arc<Object>], now: SimTime) ->
                     let kind = target.kind.or_else(|| objects.first().map(|o| o.kind()));
                     match kind {
                         Some(kind) if !refs.is_empty() => printer::get_table(kind, &refs, now, *output == OutputFormat::Wide, target.all_namespaces),
-                        _ => printer::no_resources_found(target.namespace.as_deref().unwrap_or("default"), target.all_namespaces),
+                        _ => {
+                            let cluster_scoped = target.kind.is_some_and(|k| !k.namespaced());
+                            let ns = (!target.all_namespaces && !cluster_scoped)
+                                .then(|| target.namespace.as_deref().unwrap_or("default"));
+                            printer::no_resources_found(ns)
+                        }
                     }
                 }
                 OutputFormat::Name => refs.iter().map(|o| format!("{}\n", kind_slash_name(o))).collect(),
