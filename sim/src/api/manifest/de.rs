@@ -122,7 +122,10 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de, '_> {
                     if rest == 0 {
                         Ok(v)
                     } else {
-                        Err(de::Error::invalid_length(items.len(), &"fewer elements in array"))
+                        Err(de::Error::invalid_length(
+                            items.len(),
+                            &"fewer elements in array",
+                        ))
                     }
                 })
             }
@@ -239,7 +242,10 @@ struct MapDeserializer<'de, 'p> {
 impl<'de> MapAccess<'de> for MapDeserializer<'de, '_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         let Some((key, value)) = self.iter.next() else {
             return Ok(None);
         };

@@ -205,8 +205,9 @@ fn condition(
 ) -> R<Condition> {
     let status = match status {
         "" => ConditionStatus::Unknown,
-        s => ConditionStatus::parse(s)
-            .ok_or_else(|| unsupported(format!("{path}.status"), s, &["False", "True", "Unknown"]))?,
+        s => ConditionStatus::parse(s).ok_or_else(|| {
+            unsupported(format!("{path}.status"), s, &["False", "True", "Unknown"])
+        })?,
     };
     Ok(Condition {
         type_: type_.into(),
@@ -278,10 +279,11 @@ pub fn default_pull_policy(image: &str) -> PullPolicy {
 fn resource_list(m: &Option<BTreeMap<String, K8sQuantity>>, path: &str) -> R<ResourceList> {
     let mut out = ResourceList::new();
     for (key, q) in m.iter().flatten() {
-        let quantity: Quantity = q
-            .0
-            .parse()
-            .map_err(|e: crate::api::quantity::QuantityError| error(format!("{path}.{key}"), e.to_string()))?;
+        let quantity: Quantity =
+            q.0.parse()
+                .map_err(|e: crate::api::quantity::QuantityError| {
+                    error(format!("{path}.{key}"), e.to_string())
+                })?;
         let resource = ResourceName::parse(key);
         let amount = if resource == ResourceName::Cpu {
             quantity.milli_value()
@@ -297,7 +299,11 @@ fn protocol(p: Option<&str>, path: &str) -> R<Protocol> {
     parse_enum(
         p,
         path,
-        &[("TCP", Protocol::Tcp), ("UDP", Protocol::Udp), ("SCTP", Protocol::Sctp)],
+        &[
+            ("TCP", Protocol::Tcp),
+            ("UDP", Protocol::Udp),
+            ("SCTP", Protocol::Sctp),
+        ],
         Some(Protocol::Tcp),
     )
 }
@@ -335,7 +341,10 @@ fn one_handler(mut handlers: Vec<Handler>, path: &str) -> R<Handler> {
     match handlers.len() {
         0 => Err(error(path, "Required value: must specify a handler type")),
         1 => Ok(handlers.remove(0)),
-        _ => Err(error(path, "Forbidden: may not specify more than 1 handler type")),
+        _ => Err(error(
+            path,
+            "Forbidden: may not specify more than 1 handler type",
+        )),
     }
 }
 
@@ -423,7 +432,10 @@ fn container(c: &core::Container, path: &str) -> R<Container> {
             host_port: p.host_port.unwrap_or(0),
             host_ip: name(&p.host_ip),
             // +default="TCP" (zz_generated.defaults.go).
-            protocol: protocol(p.protocol.as_deref(), &format!("{path}.ports[{i}].protocol"))?,
+            protocol: protocol(
+                p.protocol.as_deref(),
+                &format!("{path}.ports[{i}].protocol"),
+            )?,
         });
     }
     let boxed_probe = |p: &Option<core::Probe>, field: &str| -> R<Option<Box<Probe>>> {
@@ -458,7 +470,11 @@ fn container(c: &core::Container, path: &str) -> R<Container> {
         lifecycle,
         restart_policy: match c.restart_policy.as_deref() {
             None | Some("") => None,
-            Some(p) => Some(restart_policy(Some(p), &format!("{path}.restartPolicy"), None)?),
+            Some(p) => Some(restart_policy(
+                Some(p),
+                &format!("{path}.restartPolicy"),
+                None,
+            )?),
         },
     })
 }
@@ -563,7 +579,9 @@ fn pod_affinity(
             weight: t.weight,
             term: pod_affinity_term(
                 &t.pod_affinity_term,
-                &format!("{path}.preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm"),
+                &format!(
+                    "{path}.preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm"
+                ),
             )?,
         });
     }
@@ -599,7 +617,9 @@ fn affinity(a: &core::Affinity, path: &str) -> R<Affinity> {
                     weight: t.weight,
                     preference: node_selector_term(
                         &t.preference,
-                        &format!("{p}.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference"),
+                        &format!(
+                            "{p}.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference"
+                        ),
                     )?,
                 });
             }
@@ -663,8 +683,14 @@ fn topology_spread_constraint(
             Some(&t.when_unsatisfiable),
             &format!("{path}.whenUnsatisfiable"),
             &[
-                ("DoNotSchedule", UnsatisfiableConstraintAction::DoNotSchedule),
-                ("ScheduleAnyway", UnsatisfiableConstraintAction::ScheduleAnyway),
+                (
+                    "DoNotSchedule",
+                    UnsatisfiableConstraintAction::DoNotSchedule,
+                ),
+                (
+                    "ScheduleAnyway",
+                    UnsatisfiableConstraintAction::ScheduleAnyway,
+                ),
             ],
             None,
         )?,
@@ -773,7 +799,10 @@ fn pod_spec(s: &core::PodSpec, path: &str) -> R<PodSpec> {
                 &format!("{path}.preemptionPolicy"),
                 &[
                     ("Never", PreemptionPolicy::Never),
-                    ("PreemptLowerPriority", PreemptionPolicy::PreemptLowerPriority),
+                    (
+                        "PreemptLowerPriority",
+                        PreemptionPolicy::PreemptLowerPriority,
+                    ),
                 ],
                 None,
             )?),
@@ -792,7 +821,11 @@ fn pod_spec(s: &core::PodSpec, path: &str) -> R<PodSpec> {
 /// containerPort. The API server applies this again when it creates pods from templates.
 pub fn apply_pod_defaults(spec: &mut PodSpec) {
     let host_network = spec.host_network;
-    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut())
+    {
         let limits: Vec<(ResourceName, i64)> = c
             .resources
             .limits
@@ -821,7 +854,10 @@ fn pod_template(t: &core::PodTemplateSpec, path: &str) -> R<PodTemplateSpec> {
     Ok(PodTemplateSpec {
         labels: string_map(&m.labels),
         annotations: string_map(&m.annotations),
-        spec: pod_spec(t.spec.as_ref().unwrap_or(&empty_spec), &format!("{path}.spec"))?,
+        spec: pod_spec(
+            t.spec.as_ref().unwrap_or(&empty_spec),
+            &format!("{path}.spec"),
+        )?,
     })
 }
 
@@ -1092,7 +1128,11 @@ pub(super) fn service(s: &core::Service, w: &mut Vec<Warning>) -> R<Object> {
     })
 }
 
-fn object_reference(r: &core::ObjectReference, path: &str, w: &mut Vec<Warning>) -> ObjectReference {
+fn object_reference(
+    r: &core::ObjectReference,
+    path: &str,
+    w: &mut Vec<Warning>,
+) -> ObjectReference {
     ObjectReference {
         kind: name(&r.kind),
         namespace: name(&r.namespace),
@@ -1131,7 +1171,10 @@ pub(super) fn endpoints(e: &core::Endpoints, w: &mut Vec<Warning>) -> R<Object> 
             ports.push(EndpointPort {
                 name: name(&p.name),
                 port: p.port,
-                protocol: protocol(p.protocol.as_deref(), &format!("{path}.ports[{j}].protocol"))?,
+                protocol: protocol(
+                    p.protocol.as_deref(),
+                    &format!("{path}.ports[{j}].protocol"),
+                )?,
             });
         }
         subsets.push(EndpointSubset {
@@ -1152,11 +1195,12 @@ pub(super) fn endpoints(e: &core::Endpoints, w: &mut Vec<Warning>) -> R<Object> 
 
 pub(super) fn event(e: &core::Event, w: &mut Vec<Warning>) -> R<Object> {
     let r = &e.involved_object;
-    let involved_object = if r.kind.is_some() || r.name.is_some() || r.namespace.is_some() || r.uid.is_some() {
-        Some(object_reference(r, "involvedObject", w))
-    } else {
-        None
-    };
+    let involved_object =
+        if r.kind.is_some() || r.name.is_some() || r.namespace.is_some() || r.uid.is_some() {
+            Some(object_reference(r, "involvedObject", w))
+        } else {
+            None
+        };
     let source = e.source.clone().unwrap_or_default();
     Ok(Object {
         meta: object_meta(&e.metadata, Kind::Event, w)?,
@@ -1354,7 +1398,10 @@ pub(super) fn deployment(
         meta.labels = template.labels.clone();
     }
     let strategy_type = spec.strategy.as_ref().and_then(|s| s.type_.as_deref());
-    let rolling_update = spec.strategy.as_ref().and_then(|s| s.rolling_update.as_ref());
+    let rolling_update = spec
+        .strategy
+        .as_ref()
+        .and_then(|s| s.rolling_update.as_ref());
     let (default_surge, default_unavailable) = version.rolling_update_defaults();
     let rolling = || DeploymentStrategy::RollingUpdate {
         max_surge: rolling_update
@@ -1449,11 +1496,13 @@ pub(super) fn job(j: &batch::Job, w: &mut Vec<Warning>) -> R<Object> {
         (None, None) => (Some(1), 1),
         (c, p) => (c, p.unwrap_or(1)),
     };
-    let backoff_limit = spec.backoff_limit.unwrap_or(if spec.backoff_limit_per_index.is_some() {
-        i32::MAX
-    } else {
-        6
-    });
+    let backoff_limit = spec
+        .backoff_limit
+        .unwrap_or(if spec.backoff_limit_per_index.is_some() {
+            i32::MAX
+        } else {
+            6
+        });
     let completion_mode = parse_enum(
         spec.completion_mode.as_deref(),
         "spec.completionMode",
@@ -1473,7 +1522,10 @@ pub(super) fn job(j: &batch::Job, w: &mut Vec<Warning>) -> R<Object> {
         "spec.podReplacementPolicy",
         &[
             ("Failed", PodReplacementPolicy::Failed),
-            ("TerminatingOrFailed", PodReplacementPolicy::TerminatingOrFailed),
+            (
+                "TerminatingOrFailed",
+                PodReplacementPolicy::TerminatingOrFailed,
+            ),
         ],
         Some(default_replacement),
     )?;

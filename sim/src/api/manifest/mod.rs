@@ -155,7 +155,8 @@ pub fn parse_document(
     for (i, mut item) in items.into_iter().enumerate() {
         let prefix = format!("items[{i}]");
         if let (Value::Object(m), false) = (&mut item, item_kind.is_empty()) {
-            m.entry("kind").or_insert_with(|| Value::String(item_kind.clone()));
+            m.entry("kind")
+                .or_insert_with(|| Value::String(item_kind.clone()));
             if let Some(v) = &list_api_version {
                 m.entry("apiVersion").or_insert_with(|| v.clone());
             }
@@ -232,7 +233,8 @@ fn describe(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) => format!("number `{n}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
         Value::String(s) => format!("string {s:?}"),
         Value::Array(_) => "sequence".into(),
         Value::Object(_) => "map".into(),
@@ -370,7 +372,10 @@ impl ApiVersion {
     /// extensions/v1beta1 and apps/v1beta1 default a missing selector (and empty object
     /// labels) to the template's labels; apps/v1beta2 and apps/v1 require the selector.
     fn defaults_selector_from_template(self) -> bool {
-        matches!(self, ApiVersion::ExtensionsV1beta1 | ApiVersion::AppsV1beta1)
+        matches!(
+            self,
+            ApiVersion::ExtensionsV1beta1 | ApiVersion::AppsV1beta1
+        )
     }
 
     /// maxSurge and maxUnavailable: 1 and 1 in extensions/v1beta1
@@ -496,10 +501,9 @@ fn decode_object(mut raw: Value) -> Result<(Object, Vec<Warning>), Failure> {
         Kind::Service => lower::service(&decode::<core::Service>(&raw, kind, w)?, w),
         Kind::Endpoints => lower::endpoints(&decode::<core::Endpoints>(&raw, kind, w)?, w),
         Kind::Event => lower::event(&decode::<core::Event>(&raw, kind, w)?, w),
-        Kind::ReplicationController => lower::replication_controller(
-            &decode::<core::ReplicationController>(&raw, kind, w)?,
-            w,
-        ),
+        Kind::ReplicationController => {
+            lower::replication_controller(&decode::<core::ReplicationController>(&raw, kind, w)?, w)
+        }
         Kind::ReplicaSet => {
             lower::replica_set(&decode::<apps::ReplicaSet>(&raw, kind, w)?, &prepared, w)
         }
@@ -556,7 +560,10 @@ fn prepare(
         return Ok(prepared);
     };
     if version != ApiVersion::Current {
-        obj.insert("apiVersion".into(), Value::String(kind.api_version().into()));
+        obj.insert(
+            "apiVersion".into(),
+            Value::String(kind.api_version().into()),
+        );
     }
     let Some(Value::Object(spec)) = obj.get_mut("spec") else {
         return Ok(prepared);
@@ -589,7 +596,10 @@ fn rollback_revision(v: &Value, warnings: &mut Vec<Warning>) -> Result<i64, Fail
     let Value::Object(m) = v else {
         return Err(Failure {
             path: Some("spec.rollbackTo".into()),
-            message: format!("invalid type: {}, expected struct RollbackConfig", describe(v)),
+            message: format!(
+                "invalid type: {}, expected struct RollbackConfig",
+                describe(v)
+            ),
         });
     };
     let mut revision = 0;

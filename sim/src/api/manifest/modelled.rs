@@ -226,7 +226,10 @@ const REPLICA_STATUS: &[&str] = &[
     "@status.conditions[].lastTransitionTime",
 ];
 
-const TEMPLATE_META: &[&str] = &["spec.template.metadata.labels", "spec.template.metadata.annotations"];
+const TEMPLATE_META: &[&str] = &[
+    "spec.template.metadata.labels",
+    "spec.template.metadata.annotations",
+];
 
 const REPLICATION_CONTROLLER: &[&str] = &["spec.replicas", "spec.selector", "spec.minReadySeconds"];
 
@@ -340,7 +343,10 @@ fn pattern_strings(kind: Kind) -> Vec<String> {
         Kind::Pod => {
             pod_spec(&mut out, "spec.");
             add(&mut out, "", POD_STATUS);
-            for list in ["status.containerStatuses[].", "status.initContainerStatuses[]."] {
+            for list in [
+                "status.containerStatuses[].",
+                "status.initContainerStatuses[].",
+            ] {
                 add(&mut out, list, CONTAINER_STATUS);
                 for state in ["state.", "lastState."] {
                     add(&mut out, &format!("{list}{state}"), CONTAINER_STATE);
@@ -394,7 +400,11 @@ fn parse_pattern(s: &str) -> Pattern {
             Some(k) => (k, true),
             None => (part, false),
         };
-        segs.push(if key == "*" { Seg::AnyKey } else { Seg::Key(key.to_string()) });
+        segs.push(if key == "*" {
+            Seg::AnyKey
+        } else {
+            Seg::Key(key.to_string())
+        });
         if list {
             segs.push(Seg::Index);
         }
@@ -410,7 +420,12 @@ fn table(kind: Kind) -> &'static [Pattern] {
     let tables = TABLES.get_or_init(|| {
         Kind::ALL
             .iter()
-            .map(|k| pattern_strings(*k).iter().map(|s| parse_pattern(s)).collect())
+            .map(|k| {
+                pattern_strings(*k)
+                    .iter()
+                    .map(|s| parse_pattern(s))
+                    .collect()
+            })
             .collect()
     });
     let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
@@ -472,6 +487,15 @@ fn walk<'v>(
         return;
     }
     if candidates.is_empty() {
+        // An empty map or list (`spec: {}`, `env: []`) carries nothing that could be ignored.
+        let empty = match raw {
+            Value::Object(m) => m.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            _ => false,
+        };
+        if empty {
+            return;
+        }
         warnings.push(Warning {
             path: render(path),
             message: UNMODELLED.into(),
