@@ -1,11 +1,11 @@
 //! The single table of which manifest fields kubesim models, per kind, and the walk that warns
 //! about every field present in a manifest but absent from the table.
-//!
-//! Pattern syntax: dot-separated keys; `[]` after a key means "every element of this list";
-//! `*` matches any map key. A pattern covers the whole subtree below it. A trailing `{}`
-//! (`volumes[].emptyDir{}`) models the field's presence but none of its children. Prefix `@`:
-//! a timestamp, ignored with its own warning (virtual time starts at 0). Prefix `!`: ignored
-//! silently (`metadata.managedFields`, which kubectl adds to everything it prints).
+
+// Pattern syntax: dot-separated keys; `[]` after a key means "every element of this list";
+// `*` matches any map key. A pattern covers the whole subtree below it. A trailing `{}`
+// (`volumes[].emptyDir{}`) models the field's presence but none of its children. Prefix `@`:
+// a timestamp, ignored with its own warning (virtual time starts at 0). Prefix `!`: ignored
+// silently (`metadata.managedFields`, which kubectl adds to everything it prints).
 
 use std::sync::OnceLock;
 

@@ -6,6 +6,7 @@ const NGINX: &str = include_str!("../../../tests/data/manifests/nginx-deployment
 const JOB_PI: &str = include_str!("../../../tests/data/manifests/job-pi.yaml");
 const GUESTBOOK: &str = include_str!("../../../tests/data/manifests/guestbook-legacy.yaml");
 const WEB_APP: &str = include_str!("../../../tests/data/manifests/web-app.yaml");
+const GET_OUTPUT: &str = include_str!("../../../tests/data/manifests/deployment-get-output.yaml");
 
 fn parse(yaml: &str) -> Vec<ParsedObject> {
     match parse_manifests(yaml, "test.yaml") {
@@ -543,6 +544,51 @@ fn web_app_file() {
     assert_eq!(s.type_, ServiceType::NodePort);
     assert_eq!(s.ports[0].node_port, 30080);
     assert_eq!(s.ports[0].target_port, IntOrString::String("http".into()));
+}
+
+#[test]
+fn kubectl_get_output_round_trips_with_status() {
+    let p = parse_one(GET_OUTPUT);
+    let timestamp = |path: &str| format!("{path}: {}", modelled::TIMESTAMP);
+    let unmodelled = |path: &str| format!("{path}: field not modelled by kubesim; ignored");
+    assert_eq!(
+        warnings(&p),
+        vec![
+            timestamp("metadata.creationTimestamp"),
+            unmodelled("spec.template.spec.containers[0].terminationMessagePath"),
+            unmodelled("spec.template.spec.containers[0].terminationMessagePolicy"),
+            unmodelled("spec.template.spec.dnsPolicy"),
+            timestamp("status.conditions[0].lastTransitionTime"),
+            timestamp("status.conditions[0].lastUpdateTime"),
+            timestamp("status.conditions[1].lastTransitionTime"),
+            timestamp("status.conditions[1].lastUpdateTime"),
+        ]
+    );
+    let m = &p.object.meta;
+    assert_eq!((m.generation, m.resource_version), (2, 1822));
+    assert_eq!(m.uid.to_string(), "2b4f8f9e-3c1d-4a5b-9e6f-7a8b9c0d1e2f");
+    assert_eq!(
+        m.annotations.get("deployment.kubernetes.io/revision"),
+        Some("2")
+    );
+    let d = deployment(&p.object);
+    assert_eq!(d.template.spec.containers[0].image, "nginx:1.16.1");
+    let s = &d.status;
+    assert_eq!(
+        (
+            s.observed_generation,
+            s.replicas,
+            s.updated_replicas,
+            s.ready_replicas,
+            s.available_replicas
+        ),
+        (2, 3, 3, 3, 3)
+    );
+    assert_eq!(s.terminating_replicas, None);
+    let available = find_condition(&s.conditions, "Available").expect("Available");
+    assert_eq!(available.status, ConditionStatus::True);
+    assert_eq!(available.reason, "MinimumReplicasAvailable");
+    assert_eq!(available.last_transition_time, None);
 }
 
 // ---------------------------------------------------------------------------------------------
