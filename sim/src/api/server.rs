@@ -422,8 +422,10 @@ impl ApiServer {
     fn prepare_for_create(&mut self, obj: &mut Object) -> Result<(), Status> {
         match &mut obj.body {
             Body::Pod(pod) => {
-                // pod strategy PrepareForCreate: status starts over.
+                // pod strategy PrepareForCreate: status starts over. Pods made from templates
+                // by controllers get the Pod-only defaults here, as upstream's decoder does.
                 pod.status = PodStatus::default();
+                crate::api::manifest::apply_pod_defaults(&mut pod.spec);
                 add_default_tolerations(&mut pod.spec);
                 if pod.spec.priority.is_none() {
                     pod.spec.priority = Some(builtin_priority(&pod.spec.priority_class_name));
