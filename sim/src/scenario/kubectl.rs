@@ -426,8 +426,12 @@ struct Invocation {
     command: String,
     action: KubectlAction,
     output: Vec<String>,
-    /// Requests still outstanding.
-    outstanding: usize,
+    /// Requests not yet sent: kubectl handles one object at a time, waiting for each reply.
+    queued: std::collections::VecDeque<(Request, Step)>,
+    /// Whether a request is in flight.
+    in_flight: bool,
+    /// Requests a reply calls for (apply's create after its get): they go before the queue.
+    follow_ups: Vec<(Request, Step)>,
     failed: bool,
 }
 
@@ -509,7 +513,9 @@ impl Kubectl {
                 command,
                 action: action.clone(),
                 output: Vec::new(),
-                outstanding: 0,
+                queued: Default::default(),
+                in_flight: false,
+                follow_ups: Vec::new(),
                 failed: false,
             },
         );
@@ -581,11 +587,29 @@ impl Kubectl {
         self.maybe_finish(ctx, tag);
     }
 
+    /// Queues a request; it goes out when the ones before it have been answered.
     fn send(&mut self, ctx: &mut Ctx, tag: u64, req: Request, step: Step) {
-        let id = ctx.send(req);
-        self.pending.insert(id, (tag, step));
         if let Some(inv) = self.running.get_mut(&tag) {
-            inv.outstanding += 1;
+            if inv.in_flight {
+                inv.follow_ups.push((req, step));
+            } else {
+                inv.queued.push_back((req, step));
+            }
+        }
+        self.send_next(ctx, tag);
+    }
+
+    fn send_next(&mut self, ctx: &mut Ctx, tag: u64) {
+        let Some(inv) = self.running.get_mut(&tag) else {
+            return;
+        };
+        if inv.in_flight {
+            return;
+        }
+        if let Some((req, step)) = inv.queued.pop_front() {
+            inv.in_flight = true;
+            let id = ctx.send(req);
+            self.pending.insert(id, (tag, step));
         }
     }
 
@@ -712,8 +736,12 @@ impl Kubectl {
             (_, Ok(_)) => {}
         }
         if let Some(inv) = self.running.get_mut(&tag) {
-            inv.outstanding -= 1;
+            inv.in_flight = false;
+            for f in std::mem::take(&mut inv.follow_ups).into_iter().rev() {
+                inv.queued.push_front(f);
+            }
         }
+        self.send_next(ctx, tag);
         self.maybe_finish(ctx, tag);
     }
 
@@ -731,7 +759,7 @@ impl Kubectl {
     }
 
     fn maybe_finish(&mut self, ctx: &mut Ctx, tag: u64) {
-        if self.running.get(&tag).is_some_and(|i| i.outstanding == 0) {
+        if self.running.get(&tag).is_some_and(|i| !i.in_flight && i.queued.is_empty()) {
             let inv = self.running.remove(&tag).expect("present");
             if inv.failed {
                 self.errors += 1;
