@@ -166,6 +166,12 @@ impl ApiServer {
         &self.stats
     }
 
+    /// Counts a request that failed before reaching the store (etcd unavailable).
+    pub fn record_failed_request(&mut self, req: &Request, status: &Status) {
+        *self.stats.requests.entry(req.verb()).or_insert(0) += 1;
+        *self.stats.errors.entry(status.code).or_insert(0) += 1;
+    }
+
     /// Compacts etcd history up to `revision` (the apiserver's periodic compactor).
     pub fn compact(&mut self, revision: u64) -> Result<(), StoreError> {
         self.store.compact(revision as Revision)

@@ -335,6 +335,7 @@ impl Cluster {
             OutageMode::Wait => self.parked.push(Parked { from, id, req }),
             OutageMode::Fail => {
                 let status = Status::etcd_timeout();
+                self.apiserver.record_failed_request(&req, &status);
                 let (client, kind, name) = (&self.slots[from as usize].name, req.kind(), req.target().1);
                 self.trace.emit(
                     self.engine.now(),

@@ -117,9 +117,45 @@ impl Default for NetworkModel {
     }
 }
 
+/// The bundled default model, `models/default.yaml`. A model file states only what it
+/// changes: its sections are laid over this one field by field.
+pub const DEFAULT_MODEL_YAML: &str = include_str!("../../../models/default.yaml");
+
 impl Model {
-    /// Parses a model file; `source_name` names it in errors.
+    /// The bundled default model.
+    pub fn builtin() -> Model {
+        Model::parse_strict(DEFAULT_MODEL_YAML, "models/default.yaml").expect("the bundled model is valid")
+    }
+
+    /// Parses a model file, taking every field it omits from the bundled default model.
+    /// `source_name` names it in errors, which carry the line and the field path.
     pub fn from_yaml(text: &str, source_name: &str) -> Result<Model, String> {
+        // First on its own, for errors with line numbers; then laid over the default.
+        Model::parse_strict(text, source_name)?;
+        let mut merged: serde_yaml::Value =
+            serde_yaml::from_str(DEFAULT_MODEL_YAML).expect("the bundled model is valid YAML");
+        let user: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| format!("{source_name}: {e}"))?;
+        if let (serde_yaml::Value::Mapping(base), serde_yaml::Value::Mapping(over)) = (&mut merged, user) {
+            for (k, v) in over {
+                match (base.get_mut(&k), v) {
+                    (Some(serde_yaml::Value::Mapping(section)), serde_yaml::Value::Mapping(fields)) => {
+                        // A field replaces the default's field whole (a distribution is one value).
+                        for (fk, fv) in fields {
+                            section.insert(fk, fv);
+                        }
+                    }
+                    (_, v) => {
+                        base.insert(k, v);
+                    }
+                }
+            }
+        }
+        let model: Model = serde_yaml::from_value(merged).map_err(|e| format!("{source_name}: {e}"))?;
+        model.validate().map_err(|e| format!("{source_name}: {e}"))?;
+        Ok(model)
+    }
+
+    fn parse_strict(text: &str, source_name: &str) -> Result<Model, String> {
         let de = serde_yaml::Deserializer::from_str(text);
         let model: Model = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -165,6 +201,16 @@ mod tests {
         let m = Model::from_yaml(text, "models/default.yaml").unwrap();
         assert_eq!(m.name, "default");
         assert_eq!(m.etcd.compaction_interval, 5 * MINUTE);
+    }
+
+    #[test]
+    fn a_model_file_changes_only_what_it_states() {
+        let m = Model::from_yaml("name: slow-etcd\netcd:\n  writeLatency: 50ms\n", "m.yaml").unwrap();
+        let base = Model::builtin();
+        assert_eq!(m.name, "slow-etcd");
+        assert_eq!(m.etcd.write_latency, Distribution::Constant(50 * MILLISECOND));
+        assert_eq!(m.etcd.read_latency, base.etcd.read_latency);
+        assert_eq!(m.network.control_plane_latency, base.network.control_plane_latency);
     }
 
     #[test]

@@ -548,7 +548,7 @@ impl Kubectl {
             KubectlAction::Delete { target, options } => {
                 if !target.names.is_empty() || !target.objects.is_empty() {
                     for (kind, ns, name) in named_targets(&target) {
-                        let line = format!("{} \"{name}\" deleted", kind.as_str().to_lowercase());
+                        let line = format!("{} \"{name}\" deleted", kind_singular(kind));
                         let req = Request::Delete { kind, namespace: ns, name, options: options.clone() };
                         self.send(ctx, tag, req, Step::Simple { line });
                     }
@@ -672,7 +672,7 @@ impl Kubectl {
                     self.out(tag, "No resources found".into());
                 }
                 for o in items {
-                    let line = format!("{} \"{}\" deleted", o.kind().as_str().to_lowercase(), o.meta.name);
+                    let line = format!("{} \"{}\" deleted", kind_singular(o.kind()), o.meta.name);
                     let req = Request::Delete {
                         kind: o.kind(),
                         namespace: o.meta.namespace.clone(),

@@ -26,9 +26,6 @@ pub use kubectl::{Kubectl, KubectlAction, TranscriptEntry};
 use kubectl::{parse_kubectl, Target};
 use schema::*;
 
-/// The built-in default model, `models/default.yaml`.
-pub const DEFAULT_MODEL_YAML: &str = include_str!("../../../models/default.yaml");
-
 /// A scenario that could not be loaded: one message naming the file, the YAML path (or line)
 /// and what was expected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -169,10 +166,7 @@ impl Compiler {
         }
         let until = parse_duration(&f.until).map_err(|e| self.at("until", e))?;
         let (model, model_source) = match &f.model {
-            None => (
-                Model::from_yaml(DEFAULT_MODEL_YAML, "models/default.yaml").map_err(err)?,
-                "builtin:models/default.yaml".to_string(),
-            ),
+            None => (Model::builtin(), "builtin:models/default.yaml".to_string()),
             Some(p) => {
                 let path = self.base.join(p);
                 let text = std::fs::read_to_string(&path)
@@ -183,7 +177,13 @@ impl Compiler {
         let nodes = self.nodes(&f.cluster)?;
         let mut actions = Vec::new();
         for (i, entry) in f.timeline.into_iter().enumerate() {
-            actions.push(self.action(i, entry)?);
+            let note = entry.note.clone();
+            let action = self.action(i, entry)?;
+            // A note beside an action is traced at the same time, before it.
+            if let (Some(n), false) = (note, matches!(action.kind, ActionKind::Note(_))) {
+                actions.push(TimedAction { at: action.at, index: i, command: format!("note: {n}"), kind: ActionKind::Note(n) });
+            }
+            actions.push(action);
         }
         // Stable: entries at the same time keep their order in the file.
         actions.sort_by_key(|a| (a.at, a.index));
@@ -324,7 +324,9 @@ impl Compiler {
     /// the scenario.
     fn load_manifest_file(&mut self, rel: &str) -> Result<Vec<Object>, String> {
         let path = self.base.join(rel);
-        let mut files = Vec::new();
+        // Warnings name files relative to the scenario, so outputs do not depend on the
+        // directory kubesim was started from.
+        let mut files: Vec<(PathBuf, String)> = Vec::new();
         if path.is_dir() {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(&path)
                 .map_err(|e| format!("error: the path \"{rel}\" cannot be read: {e}"))?
@@ -332,15 +334,17 @@ impl Compiler {
                 .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
                 .collect();
             entries.sort();
-            files.extend(entries);
+            for e in entries {
+                let shown = Path::new(rel).join(e.file_name().unwrap_or_default()).display().to_string();
+                files.push((e, shown));
+            }
         } else {
-            files.push(path.clone());
+            files.push((path.clone(), rel.to_string()));
         }
         let mut out = Vec::new();
-        for file in files {
+        for (file, shown) in files {
             let text = std::fs::read_to_string(&file)
-                .map_err(|_| format!("error: the path \"{}\" does not exist", file.display()))?;
-            let shown = file.display().to_string();
+                .map_err(|_| format!("error: the path \"{shown}\" does not exist"))?;
             let parsed = parse_manifests(&text, &shown).map_err(|e| e.to_string())?;
             for p in parsed {
                 for w in &p.warnings {
@@ -365,7 +369,8 @@ impl Compiler {
             v @ serde_yaml::Value::Mapping(_) => {
                 let json: serde_json::Value =
                     serde_json::to_value(&v).map_err(|e| self.at(path, format!("not a valid manifest: {e}")))?;
-                let source = format!("{}: {path}", self.source_name);
+                let scenario_file = Path::new(&self.source_name).file_name().and_then(|n| n.to_str()).unwrap_or("scenario");
+                let source = format!("{scenario_file}: {path}");
                 let parsed = parse_value(json, &source, 0).map_err(|e| err(e.to_string()))?;
                 for w in &parsed.warnings {
                     self.warnings.push(format!("{source}: {}: {}", w.path, w.message));
