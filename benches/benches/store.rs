@@ -20,7 +20,9 @@ fn store_writes(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let mut s: Store<Arc<u64>> = Store::new();
-                let ws: Vec<_> = (0..3).map(|_| s.watch("/registry/pods/", 0).unwrap()).collect();
+                let ws: Vec<_> = (0..3)
+                    .map(|_| s.watch("/registry/pods/", 0).unwrap())
+                    .collect();
                 (s, ws)
             },
             |(mut s, ws)| {
@@ -28,7 +30,7 @@ fn store_writes(c: &mut Criterion) {
                     s.put(format!("/registry/pods/default/p-{i}"), Arc::new(i));
                     if i % 64 == 0 {
                         for w in &ws {
-                            criterion::black_box(s.drain_watch(*w));
+                            std::hint::black_box(s.drain_watch(*w));
                         }
                     }
                 }
@@ -84,21 +86,47 @@ fn apiserver_fanout(c: &mut Criterion) {
                 let mut id = 0;
                 for _ in 0..4 {
                     id += 1;
-                    s.watch(id, WatchRequest { kind: Kind::Pod, namespace: None, label_selector: None, field_selector: None, resource_version: None }).unwrap();
+                    s.watch(
+                        id,
+                        WatchRequest {
+                            kind: Kind::Pod,
+                            namespace: None,
+                            label_selector: None,
+                            field_selector: None,
+                            resource_version: None,
+                        },
+                    )
+                    .unwrap();
                 }
                 for n in 0..NODES {
                     id += 1;
                     let fs = FieldSelector::node_name(&format!("node-{n}"));
-                    s.watch(id, WatchRequest { kind: Kind::Pod, namespace: None, label_selector: None, field_selector: Some(fs), resource_version: None }).unwrap();
+                    s.watch(
+                        id,
+                        WatchRequest {
+                            kind: Kind::Pod,
+                            namespace: None,
+                            label_selector: None,
+                            field_selector: Some(fs),
+                            resource_version: None,
+                        },
+                    )
+                    .unwrap();
                 }
                 (s, trace)
             },
             |(mut s, mut trace)| {
                 for i in 0..N {
-                    s.handle(0, "bench", Request::Create { object: pod(i) }, &mut trace).unwrap();
-                    let bind = Request::Bind { namespace: "default".into(), name: format!("web-{i}").into(), node: format!("node-{}", i % NODES).into(), uid: None };
+                    s.handle(0, "bench", Request::Create { object: pod(i) }, &mut trace)
+                        .unwrap();
+                    let bind = Request::Bind {
+                        namespace: "default".into(),
+                        name: format!("web-{i}").into(),
+                        node: format!("node-{}", i % NODES).into(),
+                        uid: None,
+                    };
                     s.handle(0, "bench", bind, &mut trace).unwrap();
-                    criterion::black_box(s.take_outbox());
+                    std::hint::black_box(s.take_outbox());
                 }
                 s
             },

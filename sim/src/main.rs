@@ -69,9 +69,23 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { scenario } => validate(&scenario),
-        Command::Run { scenario, seed, out, until, max_events, quiet } => {
-            run(&scenario, RunOptions { seed, until, max_events }, out, quiet)
-        }
+        Command::Run {
+            scenario,
+            seed,
+            out,
+            until,
+            max_events,
+            quiet,
+        } => run(
+            &scenario,
+            RunOptions {
+                seed,
+                until,
+                max_events,
+            },
+            out,
+            quiet,
+        ),
     }
 }
 
@@ -130,7 +144,11 @@ fn run(path: &Path, opts: RunOptions, out: Option<PathBuf>, quiet: bool) -> Exit
     let started = Instant::now();
     let result = sim.run(|t| {
         bar.set_position(t);
-        bar.set_message(format!("t={} / {}", format_duration(t), format_duration(until)));
+        bar.set_message(format!(
+            "t={} / {}",
+            format_duration(t),
+            format_duration(until)
+        ));
     });
     bar.finish_and_clear();
     let wall = started.elapsed();
@@ -140,7 +158,11 @@ fn run(path: &Path, opts: RunOptions, out: Option<PathBuf>, quiet: bool) -> Exit
         return ExitCode::from(EXIT_RUN_FAILED);
     }
     let events = sim.cluster().events_processed();
-    let events_per_s = if wall.as_secs_f64() > 0.0 { events as f64 / wall.as_secs_f64() } else { 0.0 };
+    let events_per_s = if wall.as_secs_f64() > 0.0 {
+        events as f64 / wall.as_secs_f64()
+    } else {
+        0.0
+    };
     let perf = serde_json::json!({
         "note": "wall-clock figures: not deterministic, not part of the reproducible outputs",
         "wall_time_s": wall.as_secs_f64(),
@@ -176,11 +198,18 @@ fn run(path: &Path, opts: RunOptions, out: Option<PathBuf>, quiet: bool) -> Exit
             sim.cluster().trace().rows().len()
         );
         if !results.is_empty() {
-            println!("expectations: {}/{} passed", results.len() - failed.len(), results.len());
+            println!(
+                "expectations: {}/{} passed",
+                results.len() - failed.len(),
+                results.len()
+            );
         }
     }
     for f in &failed {
-        eprintln!("expectation failed: {}: expected {}, got {}", f.description, f.expected, f.actual);
+        eprintln!(
+            "expectation failed: {}: expected {}, got {}",
+            f.description, f.expected, f.actual
+        );
     }
     if failed.is_empty() {
         ExitCode::SUCCESS

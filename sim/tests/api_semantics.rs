@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use kubesim::api::request::{DeleteOptions, FieldSelector, Request, Response, StatusReason, WatchEventType, WatchRequest};
+use kubesim::api::request::{
+    DeleteOptions, FieldSelector, Request, Response, StatusReason, WatchEventType, WatchRequest,
+};
 use kubesim::api::selector::LabelSelector;
 use kubesim::api::server::ApiServer;
 use kubesim::api::types::*;
@@ -48,7 +50,10 @@ fn server() -> (ApiServer, Trace) {
 }
 
 fn created(r: Result<Response, kubesim::api::request::Status>) -> Arc<Object> {
-    r.expect("request succeeds").object().expect("an object").clone()
+    r.expect("request succeeds")
+        .object()
+        .expect("an object")
+        .clone()
 }
 
 #[test]
@@ -57,15 +62,26 @@ fn bootstrap_objects_exist() {
     for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
         assert!(s.get(Kind::Namespace, "", ns).is_some(), "{ns}");
     }
-    let svc = s.get(Kind::Service, "default", "kubernetes").expect("kubernetes service");
-    let Body::Service(svc) = &svc.body else { panic!() };
+    let svc = s
+        .get(Kind::Service, "default", "kubernetes")
+        .expect("kubernetes service");
+    let Body::Service(svc) = &svc.body else {
+        panic!()
+    };
     assert_eq!(svc.cluster_ip, "10.96.0.1");
 }
 
 #[test]
 fn create_sets_server_fields_and_rejects_duplicates() {
     let (mut s, mut t) = server();
-    let p = created(s.handle(5 * SECOND, "test", Request::Create { object: pod("web", &[]) }, &mut t));
+    let p = created(s.handle(
+        5 * SECOND,
+        "test",
+        Request::Create {
+            object: pod("web", &[]),
+        },
+        &mut t,
+    ));
     assert_ne!(p.meta.uid, Uid(0));
     assert_eq!(p.meta.creation_timestamp, 5 * SECOND);
     assert_eq!(p.meta.generation, 1);
@@ -73,8 +89,19 @@ fn create_sets_server_fields_and_rejects_duplicates() {
     // Default tolerations from DefaultTolerationSeconds admission.
     let tolerations = &p.as_pod().unwrap().spec.tolerations;
     assert_eq!(tolerations.len(), 2);
-    assert!(tolerations.iter().all(|t| t.toleration_seconds == Some(300)));
-    let err = s.handle(6 * SECOND, "test", Request::Create { object: pod("web", &[]) }, &mut t).unwrap_err();
+    assert!(tolerations
+        .iter()
+        .all(|t| t.toleration_seconds == Some(300)));
+    let err = s
+        .handle(
+            6 * SECOND,
+            "test",
+            Request::Create {
+                object: pod("web", &[]),
+            },
+            &mut t,
+        )
+        .unwrap_err();
     assert_eq!(err.code, 409);
     assert_eq!(err.reason, StatusReason::AlreadyExists);
     assert_eq!(err.message, "pods \"web\" already exists");
@@ -85,7 +112,9 @@ fn create_in_a_missing_namespace_is_not_found() {
     let (mut s, mut t) = server();
     let mut p = pod("web", &[]);
     p.meta.namespace = "nope".into();
-    let err = s.handle(0, "test", Request::Create { object: p }, &mut t).unwrap_err();
+    let err = s
+        .handle(0, "test", Request::Create { object: p }, &mut t)
+        .unwrap_err();
     assert_eq!(err.code, 404);
     assert_eq!(err.message, "namespaces \"nope\" not found");
 }
@@ -100,7 +129,12 @@ fn generate_name_appends_five_random_characters() {
         let o = created(s.handle(0, "test", Request::Create { object: p }, &mut t));
         let suffix = o.meta.name.strip_prefix("web-").expect("prefix kept");
         assert_eq!(suffix.len(), 5);
-        assert!(suffix.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)), "{suffix}");
+        assert!(
+            suffix
+                .chars()
+                .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)),
+            "{suffix}"
+        );
         names.insert(o.meta.name.clone());
     }
     assert_eq!(names.len(), 20);
@@ -109,14 +143,23 @@ fn generate_name_appends_five_random_characters() {
 #[test]
 fn stale_resource_version_conflicts() {
     let (mut s, mut t) = server();
-    let p = created(s.handle(0, "test", Request::Create { object: pod("web", &[("app", "a")]) }, &mut t));
+    let p = created(s.handle(
+        0,
+        "test",
+        Request::Create {
+            object: pod("web", &[("app", "a")]),
+        },
+        &mut t,
+    ));
     let mut a = (*p).clone();
     let mut b = (*p).clone();
     a.meta.labels.insert("who", "a");
     b.meta.labels.insert("who", "b");
     let a2 = created(s.handle(1, "a", Request::Update { object: a }, &mut t));
     assert!(a2.meta.resource_version > p.meta.resource_version);
-    let err = s.handle(2, "b", Request::Update { object: b }, &mut t).unwrap_err();
+    let err = s
+        .handle(2, "b", Request::Update { object: b }, &mut t)
+        .unwrap_err();
     assert_eq!(err.code, 409);
     assert_eq!(
         err.message,
@@ -126,13 +169,22 @@ fn stale_resource_version_conflicts() {
     let mut c = (*a2).clone();
     c.meta.resource_version = 0;
     c.meta.labels.insert("who", "c");
-    assert!(s.handle(3, "c", Request::Update { object: c }, &mut t).is_ok());
+    assert!(s
+        .handle(3, "c", Request::Update { object: c }, &mut t)
+        .is_ok());
 }
 
 #[test]
 fn updates_keep_status_and_bump_generation_only_on_spec_changes() {
     let (mut s, mut t) = server();
-    let p = created(s.handle(0, "test", Request::Create { object: pod("web", &[]) }, &mut t));
+    let p = created(s.handle(
+        0,
+        "test",
+        Request::Create {
+            object: pod("web", &[]),
+        },
+        &mut t,
+    ));
     // A status change through the main resource is ignored.
     let mut x = (*p).clone();
     if let Body::Pod(pod) = &mut x.body {
@@ -140,7 +192,10 @@ fn updates_keep_status_and_bump_generation_only_on_spec_changes() {
     }
     let same = created(s.handle(1, "test", Request::Update { object: x.clone() }, &mut t));
     assert_eq!(same.as_pod().unwrap().status.phase, PodPhase::Pending);
-    assert_eq!(same.meta.resource_version, p.meta.resource_version, "a no-op update is not written");
+    assert_eq!(
+        same.meta.resource_version, p.meta.resource_version,
+        "a no-op update is not written"
+    );
     // Through the status subresource it sticks, without a generation bump.
     let st = created(s.handle(2, "kubelet", Request::UpdateStatus { object: x }, &mut t));
     assert_eq!(st.as_pod().unwrap().status.phase, PodPhase::Running);
@@ -159,38 +214,82 @@ fn updates_keep_status_and_bump_generation_only_on_spec_changes() {
 fn list_by_label_and_field_selectors() {
     let (mut s, mut t) = server();
     for (n, app) in [("a", "web"), ("b", "web"), ("c", "db")] {
-        s.handle(0, "t", Request::Create { object: pod(n, &[("app", app)]) }, &mut t).unwrap();
+        s.handle(
+            0,
+            "t",
+            Request::Create {
+                object: pod(n, &[("app", app)]),
+            },
+            &mut t,
+        )
+        .unwrap();
     }
-    s.handle(0, "sched", Request::Bind { namespace: "default".into(), name: "b".into(), node: "n1".into(), uid: None }, &mut t).unwrap();
-    let list = |s: &mut ApiServer, t: &mut Trace, ls: Option<&str>, fs: Option<&str>| -> Vec<String> {
-        let r = s
-            .handle(
-                1,
-                "t",
-                Request::List {
-                    kind: Kind::Pod,
-                    namespace: Some("default".into()),
-                    label_selector: ls.map(|x| LabelSelector::parse(x).unwrap()),
-                    field_selector: fs.map(|x| FieldSelector::parse(Kind::Pod, x).unwrap()),
-                },
-                t,
-            )
-            .unwrap();
-        let Response::List { items, .. } = r else { panic!() };
-        items.iter().map(|o| o.meta.name.to_string()).collect()
-    };
+    s.handle(
+        0,
+        "sched",
+        Request::Bind {
+            namespace: "default".into(),
+            name: "b".into(),
+            node: "n1".into(),
+            uid: None,
+        },
+        &mut t,
+    )
+    .unwrap();
+    let list =
+        |s: &mut ApiServer, t: &mut Trace, ls: Option<&str>, fs: Option<&str>| -> Vec<String> {
+            let r = s
+                .handle(
+                    1,
+                    "t",
+                    Request::List {
+                        kind: Kind::Pod,
+                        namespace: Some("default".into()),
+                        label_selector: ls.map(|x| LabelSelector::parse(x).unwrap()),
+                        field_selector: fs.map(|x| FieldSelector::parse(Kind::Pod, x).unwrap()),
+                    },
+                    t,
+                )
+                .unwrap();
+            let Response::List { items, .. } = r else {
+                panic!()
+            };
+            items.iter().map(|o| o.meta.name.to_string()).collect()
+        };
     assert_eq!(list(&mut s, &mut t, Some("app=web"), None), vec!["a", "b"]);
-    assert_eq!(list(&mut s, &mut t, Some("app in (db,cache)"), None), vec!["c"]);
+    assert_eq!(
+        list(&mut s, &mut t, Some("app in (db,cache)"), None),
+        vec!["c"]
+    );
     assert_eq!(list(&mut s, &mut t, Some("app!=web"), None), vec!["c"]);
-    assert_eq!(list(&mut s, &mut t, None, Some("spec.nodeName=n1")), vec!["b"]);
-    assert_eq!(list(&mut s, &mut t, Some("app=web"), Some("spec.nodeName=")), vec!["a"]);
+    assert_eq!(
+        list(&mut s, &mut t, None, Some("spec.nodeName=n1")),
+        vec!["b"]
+    );
+    assert_eq!(
+        list(&mut s, &mut t, Some("app=web"), Some("spec.nodeName=")),
+        vec!["a"]
+    );
 }
 
 #[test]
 fn binding_sets_node_and_condition_once() {
     let (mut s, mut t) = server();
-    s.handle(0, "t", Request::Create { object: pod("web", &[]) }, &mut t).unwrap();
-    let bind = |node: &str| Request::Bind { namespace: "default".into(), name: "web".into(), node: node.into(), uid: None };
+    s.handle(
+        0,
+        "t",
+        Request::Create {
+            object: pod("web", &[]),
+        },
+        &mut t,
+    )
+    .unwrap();
+    let bind = |node: &str| Request::Bind {
+        namespace: "default".into(),
+        name: "web".into(),
+        node: node.into(),
+        uid: None,
+    };
     let b = created(s.handle(1, "scheduler", bind("n1"), &mut t));
     let p = b.as_pod().unwrap();
     assert_eq!(p.spec.node_name, "n1");
@@ -198,23 +297,59 @@ fn binding_sets_node_and_condition_once() {
     assert_eq!(cond.status, ConditionStatus::True);
     let err = s.handle(2, "scheduler", bind("n2"), &mut t).unwrap_err();
     assert_eq!(err.code, 409);
-    assert!(err.message.ends_with("pod web is already assigned to node \"n1\""), "{}", err.message);
+    assert!(
+        err.message
+            .ends_with("pod web is already assigned to node \"n1\""),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
 fn graceful_deletion_of_a_bound_pod() {
     let (mut s, mut t) = server();
-    s.handle(0, "t", Request::Create { object: pod("web", &[]) }, &mut t).unwrap();
-    s.handle(0, "t", Request::Create { object: pod("pending", &[]) }, &mut t).unwrap();
-    s.handle(0, "sched", Request::Bind { namespace: "default".into(), name: "web".into(), node: "n1".into(), uid: None }, &mut t).unwrap();
+    s.handle(
+        0,
+        "t",
+        Request::Create {
+            object: pod("web", &[]),
+        },
+        &mut t,
+    )
+    .unwrap();
+    s.handle(
+        0,
+        "t",
+        Request::Create {
+            object: pod("pending", &[]),
+        },
+        &mut t,
+    )
+    .unwrap();
+    s.handle(
+        0,
+        "sched",
+        Request::Bind {
+            namespace: "default".into(),
+            name: "web".into(),
+            node: "n1".into(),
+            uid: None,
+        },
+        &mut t,
+    )
+    .unwrap();
     let del = |name: &str, grace: Option<i64>| Request::Delete {
         kind: Kind::Pod,
         namespace: "default".into(),
         name: name.into(),
-        options: DeleteOptions { grace_period_seconds: grace, ..Default::default() },
+        options: DeleteOptions {
+            grace_period_seconds: grace,
+            ..Default::default()
+        },
     };
     // An unscheduled pod goes at once.
-    s.handle(10 * SECOND, "kubectl", del("pending", None), &mut t).unwrap();
+    s.handle(10 * SECOND, "kubectl", del("pending", None), &mut t)
+        .unwrap();
     assert!(s.get(Kind::Pod, "default", "pending").is_none());
     // A bound pod gets deletionTimestamp = now + terminationGracePeriodSeconds.
     let d = created(s.handle(10 * SECOND, "kubectl", del("web", None), &mut t));
@@ -227,9 +362,12 @@ fn graceful_deletion_of_a_bound_pod() {
     let d3 = created(s.handle(12 * SECOND, "kubectl", del("web", Some(60)), &mut t));
     assert_eq!(d3.meta.deletion_timestamp, Some(16 * SECOND));
     // The kubelet's final delete with grace 0 removes it.
-    s.handle(13 * SECOND, "kubelet", del("web", Some(0)), &mut t).unwrap();
+    s.handle(13 * SECOND, "kubelet", del("web", Some(0)), &mut t)
+        .unwrap();
     assert!(s.get(Kind::Pod, "default", "web").is_none());
-    let err = s.handle(14 * SECOND, "kubectl", del("web", None), &mut t).unwrap_err();
+    let err = s
+        .handle(14 * SECOND, "kubectl", del("web", None), &mut t)
+        .unwrap_err();
     assert_eq!(err.message, "pods \"web\" not found");
 }
 
@@ -238,12 +376,24 @@ fn finalizers_hold_deletion_until_removed() {
     let (mut s, mut t) = server();
     let mut p = pod("web", &[]);
     p.meta.finalizers.push("example.com/hold".into());
-    s.handle(0, "t", Request::Create { object: p }, &mut t).unwrap();
-    let d = created(s.handle(1, "t", Request::Delete { kind: Kind::Pod, namespace: "default".into(), name: "web".into(), options: Default::default() }, &mut t));
+    s.handle(0, "t", Request::Create { object: p }, &mut t)
+        .unwrap();
+    let d = created(s.handle(
+        1,
+        "t",
+        Request::Delete {
+            kind: Kind::Pod,
+            namespace: "default".into(),
+            name: "web".into(),
+            options: Default::default(),
+        },
+        &mut t,
+    ));
     assert!(d.meta.deletion_timestamp.is_some());
     let mut cleared = (*d).clone();
     cleared.meta.finalizers.clear();
-    s.handle(2, "t", Request::Update { object: cleared }, &mut t).unwrap();
+    s.handle(2, "t", Request::Update { object: cleared }, &mut t)
+        .unwrap();
     assert!(s.get(Kind::Pod, "default", "web").is_none());
 }
 
@@ -251,13 +401,30 @@ fn finalizers_hold_deletion_until_removed() {
 fn watches_replay_history_filter_and_expire_after_compaction() {
     let (mut s, mut t) = server();
     let start = s.revision();
-    s.handle(0, "t", Request::Create { object: pod("a", &[("app", "web")]) }, &mut t).unwrap();
-    s.handle(0, "t", Request::Create { object: pod("b", &[("app", "db")]) }, &mut t).unwrap();
+    s.handle(
+        0,
+        "t",
+        Request::Create {
+            object: pod("a", &[("app", "web")]),
+        },
+        &mut t,
+    )
+    .unwrap();
+    s.handle(
+        0,
+        "t",
+        Request::Create {
+            object: pod("b", &[("app", "db")]),
+        },
+        &mut t,
+    )
+    .unwrap();
     // Relabel a out of the selection: the watch must see it leave as DELETED.
     let mut a = (**s.get(Kind::Pod, "default", "a").unwrap()).clone();
     a.meta.labels.insert("app", "other");
     a.meta.resource_version = 0;
-    s.handle(1, "t", Request::Update { object: a }, &mut t).unwrap();
+    s.handle(1, "t", Request::Update { object: a }, &mut t)
+        .unwrap();
     s.watch(
         7,
         WatchRequest {
@@ -270,11 +437,28 @@ fn watches_replay_history_filter_and_expire_after_compaction() {
     )
     .unwrap();
     let events = s.take_outbox();
-    let seen: Vec<(WatchEventType, String)> = events.iter().map(|(_, e)| (e.type_, e.object.meta.name.to_string())).collect();
-    assert_eq!(seen, vec![(WatchEventType::Added, "a".into()), (WatchEventType::Deleted, "a".into())]);
+    let seen: Vec<(WatchEventType, String)> = events
+        .iter()
+        .map(|(_, e)| (e.type_, e.object.meta.name.to_string()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (WatchEventType::Added, "a".into()),
+            (WatchEventType::Deleted, "a".into())
+        ]
+    );
     assert!(events.iter().all(|(id, _)| *id == 7));
     // Live events follow.
-    s.handle(2, "t", Request::Create { object: pod("c", &[("app", "web")]) }, &mut t).unwrap();
+    s.handle(
+        2,
+        "t",
+        Request::Create {
+            object: pod("c", &[("app", "web")]),
+        },
+        &mut t,
+    )
+    .unwrap();
     let live = s.take_outbox();
     assert_eq!(live.len(), 1);
     assert_eq!(live[0].1.type_, WatchEventType::Added);
@@ -282,21 +466,72 @@ fn watches_replay_history_filter_and_expire_after_compaction() {
     let rev = s.revision();
     s.compact(rev).unwrap();
     let err = s
-        .watch(8, WatchRequest { kind: Kind::Pod, namespace: None, label_selector: None, field_selector: None, resource_version: Some(start) })
+        .watch(
+            8,
+            WatchRequest {
+                kind: Kind::Pod,
+                namespace: None,
+                label_selector: None,
+                field_selector: None,
+                resource_version: Some(start),
+            },
+        )
         .unwrap_err();
     assert_eq!(err.code, 410);
     assert_eq!(err.reason, StatusReason::Expired);
-    assert_eq!(err.message, format!("too old resource version: {start} ({rev})"));
+    assert_eq!(
+        err.message,
+        format!("too old resource version: {start} ({rev})")
+    );
 }
 
 #[test]
 fn node_pinned_pod_watches_see_only_their_node() {
     let (mut s, mut t) = server();
-    s.watch(1, WatchRequest { kind: Kind::Pod, namespace: None, label_selector: None, field_selector: Some(FieldSelector::node_name("n1")), resource_version: None }).unwrap();
-    s.watch(2, WatchRequest { kind: Kind::Pod, namespace: None, label_selector: None, field_selector: Some(FieldSelector::node_name("n2")), resource_version: None }).unwrap();
-    s.handle(0, "t", Request::Create { object: pod("web", &[]) }, &mut t).unwrap();
+    s.watch(
+        1,
+        WatchRequest {
+            kind: Kind::Pod,
+            namespace: None,
+            label_selector: None,
+            field_selector: Some(FieldSelector::node_name("n1")),
+            resource_version: None,
+        },
+    )
+    .unwrap();
+    s.watch(
+        2,
+        WatchRequest {
+            kind: Kind::Pod,
+            namespace: None,
+            label_selector: None,
+            field_selector: Some(FieldSelector::node_name("n2")),
+            resource_version: None,
+        },
+    )
+    .unwrap();
+    s.handle(
+        0,
+        "t",
+        Request::Create {
+            object: pod("web", &[]),
+        },
+        &mut t,
+    )
+    .unwrap();
     assert!(s.take_outbox().is_empty(), "unbound pods reach no kubelet");
-    s.handle(1, "sched", Request::Bind { namespace: "default".into(), name: "web".into(), node: "n2".into(), uid: None }, &mut t).unwrap();
+    s.handle(
+        1,
+        "sched",
+        Request::Bind {
+            namespace: "default".into(),
+            name: "web".into(),
+            node: "n2".into(),
+            uid: None,
+        },
+        &mut t,
+    )
+    .unwrap();
     let out = s.take_outbox();
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].0, 2);
@@ -307,17 +542,43 @@ fn node_pinned_pod_watches_see_only_their_node() {
 fn services_get_cluster_ips_and_node_ports() {
     let (mut s, mut t) = server();
     let svc = |name: &str, type_: ServiceType| Object {
-        meta: ObjectMeta { name: name.into(), namespace: "default".into(), ..Default::default() },
+        meta: ObjectMeta {
+            name: name.into(),
+            namespace: "default".into(),
+            ..Default::default()
+        },
         body: Body::Service(Service {
             type_,
             selector: Some([("app", "web")].into_iter().collect()),
-            ports: vec![ServicePort { name: "".into(), protocol: Protocol::Tcp, port: 80, target_port: IntOrString::Int(8080), node_port: 0 }],
+            ports: vec![ServicePort {
+                name: "".into(),
+                protocol: Protocol::Tcp,
+                port: 80,
+                target_port: IntOrString::Int(8080),
+                node_port: 0,
+            }],
             ..Default::default()
         }),
     };
-    let a = created(s.handle(0, "t", Request::Create { object: svc("a", ServiceType::ClusterIP) }, &mut t));
-    let b = created(s.handle(0, "t", Request::Create { object: svc("b", ServiceType::NodePort) }, &mut t));
-    let (Body::Service(a), Body::Service(b)) = (&a.body, &b.body) else { panic!() };
+    let a = created(s.handle(
+        0,
+        "t",
+        Request::Create {
+            object: svc("a", ServiceType::ClusterIP),
+        },
+        &mut t,
+    ));
+    let b = created(s.handle(
+        0,
+        "t",
+        Request::Create {
+            object: svc("b", ServiceType::NodePort),
+        },
+        &mut t,
+    ));
+    let (Body::Service(a), Body::Service(b)) = (&a.body, &b.body) else {
+        panic!()
+    };
     assert!(a.cluster_ip.starts_with("10."));
     assert_ne!(a.cluster_ip, b.cluster_ip);
     assert_eq!(a.ports[0].node_port, 0);

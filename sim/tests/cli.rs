@@ -5,7 +5,11 @@ use std::path::Path;
 use std::process::Command;
 
 fn kubesim(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kubesim")).args(args).current_dir(cwd).output().expect("run kubesim");
+    let out = Command::new(env!("CARGO_BIN_EXE_kubesim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run kubesim");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -43,14 +47,21 @@ fn missing_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let (code, _, stderr) = kubesim(&["run", "nope.yaml"], dir.path());
     assert_eq!(code, 2);
-    assert!(stderr.starts_with("error: nope.yaml: cannot read scenario:"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: nope.yaml: cannot read scenario:"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("out").exists());
 }
 
 #[test]
 fn yaml_syntax_error_names_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "bad.yaml", "name: x\nuntil: 10s\ntimeline:\n  - at: 1s\n    kubectl: [get\n");
+    let s = write(
+        dir.path(),
+        "bad.yaml",
+        "name: x\nuntil: 10s\ntimeline:\n  - at: 1s\n    kubectl: [get\n",
+    );
     let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
     assert_eq!(code, 2);
     assert!(stderr.contains("bad.yaml:"), "{stderr}");
@@ -60,7 +71,11 @@ fn yaml_syntax_error_names_line_and_column() {
 #[test]
 fn misspelled_scenario_field_names_its_path() {
     let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "typo.yaml", "name: x\nuntil: 10s\ncluster:\n  nodeGroups:\n    - count: 1\n      capacty: {cpu: 1}\n");
+    let s = write(
+        dir.path(),
+        "typo.yaml",
+        "name: x\nuntil: 10s\ncluster:\n  nodeGroups:\n    - count: 1\n      capacty: {cpu: 1}\n",
+    );
     let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
     assert_eq!(code, 2);
     assert!(stderr.contains("cluster.nodeGroups[0]"), "{stderr}");
@@ -78,9 +93,16 @@ fn unknown_kind_and_bad_kubectl_are_errors_with_paths() {
     let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
     assert_eq!(code, 2);
     assert!(stderr.contains("timeline[0].create"), "{stderr}");
-    assert!(stderr.contains("no matches for kind \"Widget\" in version \"v1\""), "{stderr}");
+    assert!(
+        stderr.contains("no matches for kind \"Widget\" in version \"v1\""),
+        "{stderr}"
+    );
 
-    let s = write(dir.path(), "verb.yaml", "name: x\nuntil: 10s\ntimeline:\n  - at: 1s\n    kubectl: frobnicate pods\n");
+    let s = write(
+        dir.path(),
+        "verb.yaml",
+        "name: x\nuntil: 10s\ntimeline:\n  - at: 1s\n    kubectl: frobnicate pods\n",
+    );
     let (code, _, stderr) = kubesim(&["run", &s], dir.path());
     assert_eq!(code, 2);
     assert_eq!(stderr.trim(), format!("error: {s}: timeline[0].kubectl: error: unknown command \"frobnicate\" for \"kubectl\""));
@@ -92,28 +114,51 @@ fn bad_duration_is_an_error() {
     let s = write(dir.path(), "dur.yaml", "name: x\nuntil: 10 minutes\n");
     let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
     assert_eq!(code, 2);
-    assert!(stderr.contains("until: invalid duration \"10 minutes\""), "{stderr}");
+    assert!(
+        stderr.contains("until: invalid duration \"10 minutes\""),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn runaway_guard_stops_without_writing_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let s = write(dir.path(), "tiny.yaml", GOOD);
-    let (code, _, stderr) = kubesim(&["run", &s, "--max-events", "3", "--out", "res"], dir.path());
+    let (code, _, stderr) = kubesim(
+        &["run", &s, "--max-events", "3", "--out", "res"],
+        dir.path(),
+    );
     assert_eq!(code, 3, "{stderr}");
-    assert!(stderr.contains("exceeded the limit of 3 events"), "{stderr}");
-    assert!(!dir.path().join("res").exists(), "no output folder after a failed run");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).collect();
+    assert!(
+        stderr.contains("exceeded the limit of 3 events"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("res").exists(),
+        "no output folder after a failed run"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
 #[test]
 fn failed_expectation_exits_1_after_writing_outputs() {
     let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "exp.yaml", &GOOD.replace("\n    count: 1\n", "\n    count: 5\n"));
+    let s = write(
+        dir.path(),
+        "exp.yaml",
+        &GOOD.replace("\n    count: 1\n", "\n    count: 5\n"),
+    );
     let (code, _, stderr) = kubesim(&["run", &s, "--out", "res"], dir.path());
     assert_eq!(code, 1);
-    assert!(stderr.contains("expectation failed: Node objects: expected == 5, got 1"), "{stderr}");
+    assert!(
+        stderr.contains("expectation failed: Node objects: expected == 5, got 1"),
+        "{stderr}"
+    );
     assert!(dir.path().join("res/summary.json").is_file());
 }
 

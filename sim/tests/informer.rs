@@ -14,7 +14,10 @@ use kubesim::network::CONTROL_PLANE;
 
 fn ns(name: &str) -> Object {
     Object {
-        meta: ObjectMeta { name: name.into(), ..Default::default() },
+        meta: ObjectMeta {
+            name: name.into(),
+            ..Default::default()
+        },
         body: Body::Namespace(Namespace::default()),
     }
 }
@@ -49,7 +52,8 @@ impl Component for Watcher {
                     Delta::Updated { .. } => "updated",
                     Delta::Deleted(_) => "deleted",
                 };
-                self.seen.push((ctx.now(), what.into(), d.object().meta.name.to_string()));
+                self.seen
+                    .push((ctx.now(), what.into(), d.object().meta.name.to_string()));
                 self.queue.add(d.object().meta.name.clone());
             }
             while let Some(k) = self.queue.get() {
@@ -82,10 +86,21 @@ fn informer_lists_then_follows_watch_with_network_lag() {
     let (mut c, id) = cluster(constant_model());
     c.run_for(SECOND).unwrap();
     let w: &Watcher = c.component(id).unwrap();
-    assert_eq!(w.seen.len(), 4, "the four bootstrap namespaces: {:?}", w.seen);
+    assert_eq!(
+        w.seen.len(),
+        4,
+        "the four bootstrap namespaces: {:?}",
+        w.seen
+    );
     assert!(w.informer.as_ref().unwrap().has_synced());
     // Created out of band at t=1s: the informer hears of it one network hop later.
-    c.admin_request("test", Request::Create { object: ns("team-a") }).unwrap();
+    c.admin_request(
+        "test",
+        Request::Create {
+            object: ns("team-a"),
+        },
+    )
+    .unwrap();
     c.run_for(SECOND).unwrap();
     let w: &Watcher = c.component(id).unwrap();
     let last = w.seen.last().unwrap();
@@ -104,7 +119,13 @@ fn watch_expiry_resumes_from_the_last_seen_revision_without_a_relist() {
     // Churn the informer sees; its resourceVersion stays current, so compaction never
     // strands it.
     for i in 0..5 {
-        c.admin_request("test", Request::Create { object: ns(&format!("churn-{i}")) }).unwrap();
+        c.admin_request(
+            "test",
+            Request::Create {
+                object: ns(&format!("churn-{i}")),
+            },
+        )
+        .unwrap();
     }
     c.run_for(20 * MINUTE).unwrap();
     let w: &Watcher = c.component(id).unwrap();
@@ -113,7 +134,11 @@ fn watch_expiry_resumes_from_the_last_seen_revision_without_a_relist() {
     let names: Vec<&str> = inf.list().map(|o| o.meta.name.as_str()).collect();
     assert!(names.contains(&"churn-4"));
     // The watch was closed at 10 and 20 minutes and resumed each time without a relist.
-    assert_eq!(c.trace().count("Compact"), 1, "compaction runs once there is progress");
+    assert_eq!(
+        c.trace().count("Compact"),
+        1,
+        "compaction runs once there is progress"
+    );
     assert_eq!(inf.relists(), 0);
     assert_eq!(c.trace().count("WatchExpired"), 0);
 }
@@ -144,12 +169,22 @@ fn stale_resume_point_gets_410_and_relists() {
     let id = c.add_component("pod-watcher", host, Box::new(PodWatcher::default()), None);
     c.run_for(SECOND).unwrap();
     for i in 0..10 {
-        c.admin_request("test", Request::Create { object: ns(&format!("churn-{i}")) }).unwrap();
+        c.admin_request(
+            "test",
+            Request::Create {
+                object: ns(&format!("churn-{i}")),
+            },
+        )
+        .unwrap();
     }
     c.run_for(10 * MINUTE).unwrap();
     let w: &PodWatcher = c.component(id).unwrap();
     let inf = w.informer.as_ref().unwrap();
-    assert_eq!(c.trace().count("WatchExpired"), 1, "one 410 at the first watch timeout");
+    assert_eq!(
+        c.trace().count("WatchExpired"),
+        1,
+        "one 410 at the first watch timeout"
+    );
     assert_eq!(inf.relists(), 1);
     assert!(inf.last_resource_version() > 10);
 }
@@ -172,11 +207,12 @@ impl Component for OneShot {
             Message::Response { result, .. } => {
                 self.result = Some((
                     ctx.now(),
-                    result.map(|r| match r {
-                        Response::Object(o) => o,
-                        _ => panic!(),
-                    })
-                    .map_err(|e| e.message),
+                    result
+                        .map(|r| match r {
+                            Response::Object(o) => o,
+                            _ => panic!(),
+                        })
+                        .map_err(|e| e.message),
                 ));
             }
             _ => {}
@@ -191,8 +227,22 @@ fn etcd_outage_fails_or_holds_requests_per_model() {
         model.etcd.outage_mode = mode;
         model.etcd.request_timeout = 5 * SECOND;
         let mut c = Cluster::new(model, 1, 3600 * SECOND, 1_000_000);
-        let id = c.add_component("client", CONTROL_PLANE, Box::new(OneShot { at: 10 * SECOND, result: None }), None);
-        c.schedule_fault(5 * SECOND, None, Fault::EtcdOutage { duration: 30 * SECOND });
+        let id = c.add_component(
+            "client",
+            CONTROL_PLANE,
+            Box::new(OneShot {
+                at: 10 * SECOND,
+                result: None,
+            }),
+            None,
+        );
+        c.schedule_fault(
+            5 * SECOND,
+            None,
+            Fault::EtcdOutage {
+                duration: 30 * SECOND,
+            },
+        );
         c.run_for(MINUTE).unwrap();
         let r = c.component::<OneShot>(id).unwrap().result.clone().unwrap();
         match mode {
@@ -204,7 +254,11 @@ fn etcd_outage_fails_or_holds_requests_per_model() {
             }
             OutageMode::Wait => {
                 assert!(r.1.is_ok());
-                assert!(r.0 >= 35 * SECOND, "held until etcd recovered at 35s: {}", r.0);
+                assert!(
+                    r.0 >= 35 * SECOND,
+                    "held until etcd recovered at 35s: {}",
+                    r.0
+                );
                 assert!(c.api().get(Kind::Namespace, "", "late").is_some());
             }
         }

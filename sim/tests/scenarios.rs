@@ -29,13 +29,25 @@ fn scenario_files() -> Vec<PathBuf> {
 
 /// Runs a scenario and returns (trace.csv, summary.json, kubectl.txt) as bytes.
 fn run(path: &Path, seed: Option<u64>) -> (Vec<u8>, Vec<u8>, Vec<u8>, Simulation) {
-    let mut sim = Simulation::from_file(path, &RunOptions { seed, ..Default::default() })
+    let mut sim = Simulation::from_file(
+        path,
+        &RunOptions {
+            seed,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    sim.run(|_| {})
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    sim.run(|_| {}).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let dir = tempfile::tempdir().unwrap();
     sim.write_files(dir.path()).unwrap();
     let read = |f: &str| std::fs::read(dir.path().join(f)).unwrap();
-    (read("trace.csv"), read("summary.json"), read("kubectl.txt"), sim)
+    (
+        read("trace.csv"),
+        read("summary.json"),
+        read("kubectl.txt"),
+        sim,
+    )
 }
 
 #[test]
@@ -43,9 +55,20 @@ fn every_scenario_meets_its_expectations() {
     for path in scenario_files() {
         let (_, _, _, sim) = run(&path, None);
         let results = sim.check_expectations();
-        assert!(!results.is_empty(), "{}: a bundled scenario must assert its outcome", path.display());
+        assert!(
+            !results.is_empty(),
+            "{}: a bundled scenario must assert its outcome",
+            path.display()
+        );
         for r in results {
-            assert!(r.passed, "{}: {}: expected {}, got {}", path.display(), r.description, r.expected, r.actual);
+            assert!(
+                r.passed,
+                "{}: {}: expected {}, got {}",
+                path.display(),
+                r.description,
+                r.expected,
+                r.actual
+            );
         }
     }
 }
@@ -55,9 +78,21 @@ fn same_seed_gives_byte_identical_outputs() {
     for path in scenario_files() {
         let a = run(&path, None);
         let b = run(&path, None);
-        assert!(a.0 == b.0, "{}: trace.csv differs between two runs", path.display());
-        assert!(a.1 == b.1, "{}: summary.json differs between two runs", path.display());
-        assert!(a.2 == b.2, "{}: kubectl.txt differs between two runs", path.display());
+        assert!(
+            a.0 == b.0,
+            "{}: trace.csv differs between two runs",
+            path.display()
+        );
+        assert!(
+            a.1 == b.1,
+            "{}: summary.json differs between two runs",
+            path.display()
+        );
+        assert!(
+            a.2 == b.2,
+            "{}: kubectl.txt differs between two runs",
+            path.display()
+        );
     }
 }
 
@@ -68,7 +103,12 @@ fn another_seed_changes_the_random_parts() {
     let (t2, _, _, s2) = run(&path, Some(2));
     assert_ne!(t1, t2, "latencies and UIDs come from the seed");
     // ... but not what happened.
-    let outcome = |s: &Simulation| s.check_expectations().iter().map(|r| r.actual).collect::<Vec<_>>();
+    let outcome = |s: &Simulation| {
+        s.check_expectations()
+            .iter()
+            .map(|r| r.actual)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(outcome(&s1), outcome(&s2));
 }
 
@@ -78,7 +118,11 @@ fn trace_is_in_time_then_sequence_order() {
         let (_, _, _, sim) = run(&path, None);
         let rows = sim.cluster().trace().rows();
         for (i, w) in rows.windows(2).enumerate() {
-            assert!(w[0].time_ns <= w[1].time_ns, "{}: row {i} out of time order", path.display());
+            assert!(
+                w[0].time_ns <= w[1].time_ns,
+                "{}: row {i} out of time order",
+                path.display()
+            );
             assert_eq!(w[0].seq + 1, w[1].seq);
         }
     }

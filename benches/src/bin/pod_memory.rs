@@ -29,7 +29,10 @@ unsafe impl GlobalAlloc for Counting {
 static A: Counting = Counting;
 
 fn main() {
-    let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(150_000);
+    let n: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(150_000);
     let mut trace = Trace::counters_only();
     let mut s = ApiServer::new(RngStreams::new(1).stream("a"), &mut trace);
     let before = LIVE.load(Ordering::Relaxed);
@@ -39,13 +42,18 @@ fn main() {
         // Copies share the template's strings (SmolStr clones are reference counts).
         let mut obj = template.clone();
         obj.meta.name = format!("web-7d9f8c6b5d-{i:05}").into();
-        s.handle(0, "bench", Request::Create { object: obj }, &mut trace).expect("create");
+        s.handle(0, "bench", Request::Create { object: obj }, &mut trace)
+            .expect("create");
     }
     // Compact the history so only live objects count (as the apiserver does every 5 minutes).
     s.compact(s.revision()).expect("compact");
     let after = LIVE.load(Ordering::Relaxed);
     let per_pod = (after - before) as f64 / n as f64;
-    println!("pods={n} heap_bytes={} bytes_per_pod={per_pod:.0} size_of::<Object>()={}", after - before, std::mem::size_of::<Object>());
+    println!(
+        "pods={n} heap_bytes={} bytes_per_pod={per_pod:.0} size_of::<Object>()={}",
+        after - before,
+        std::mem::size_of::<Object>()
+    );
 }
 
 /// A realistic controller-made pod: two labels, an owner reference, one container with
@@ -59,7 +67,9 @@ fn pod_template() -> Object {
             meta: ObjectMeta {
                 name: "".into(),
                 namespace: "default".into(),
-                labels: [("app", "web"), ("pod-template-hash", "7d9f8c6b5d")].into_iter().collect(),
+                labels: [("app", "web"), ("pod-template-hash", "7d9f8c6b5d")]
+                    .into_iter()
+                    .collect(),
                 owner_references: vec![OwnerReference {
                     api_version: "apps/v1".into(),
                     kind: "ReplicaSet".into(),
@@ -76,8 +86,17 @@ fn pod_template() -> Object {
                         name: "web".into(),
                         image: "registry.k8s.io/nginx:1.25".into(),
                         image_pull_policy: PullPolicy::IfNotPresent,
-                        resources: ResourceRequirements { requests, limits: ResourceList::new() },
-                        ports: vec![ContainerPort { name: "http".into(), container_port: 80, host_port: 0, host_ip: "".into(), protocol: Protocol::Tcp }],
+                        resources: ResourceRequirements {
+                            requests,
+                            limits: ResourceList::new(),
+                        },
+                        ports: vec![ContainerPort {
+                            name: "http".into(),
+                            container_port: 80,
+                            host_port: 0,
+                            host_ip: "".into(),
+                            protocol: Protocol::Tcp,
+                        }],
                         liveness_probe: None,
                         readiness_probe: None,
                         startup_probe: None,

@@ -69,18 +69,30 @@ mod tests {
             (json!({"a":"b"}), json!({"a":"c"}), json!({"a":"c"})),
             (json!({"a":"b"}), json!({"b":"c"}), json!({"a":"b","b":"c"})),
             (json!({"a":"b"}), json!({"a":null}), json!({})),
-            (json!({"a":"b","b":"c"}), json!({"a":null}), json!({"b":"c"})),
+            (
+                json!({"a":"b","b":"c"}),
+                json!({"a":null}),
+                json!({"b":"c"}),
+            ),
             (json!({"a":["b"]}), json!({"a":"c"}), json!({"a":"c"})),
             (json!({"a":"c"}), json!({"a":["b"]}), json!({"a":["b"]})),
-            (json!({"a":{"b":"c"}}), json!({"a":{"b":"d","c":null}}), json!({"a":{"b":"d"}})),
+            (
+                json!({"a":{"b":"c"}}),
+                json!({"a":{"b":"d","c":null}}),
+                json!({"a":{"b":"d"}}),
+            ),
             (json!({"a":[{"b":"c"}]}), json!({"a":[1]}), json!({"a":[1]})),
-            (json!(["a","b"]), json!(["c","d"]), json!(["c","d"])),
+            (json!(["a", "b"]), json!(["c", "d"]), json!(["c", "d"])),
             (json!({"a":"b"}), json!(["c"]), json!(["c"])),
             (json!({"a":"foo"}), json!(null), json!(null)),
             (json!({"a":"foo"}), json!("bar"), json!("bar")),
             (json!({"e":null}), json!({"a":1}), json!({"e":null,"a":1})),
-            (json!([1,2]), json!({"a":"b","c":null}), json!({"a":"b"})),
-            (json!({}), json!({"a":{"bb":{"ccc":null}}}), json!({"a":{"bb":{}}})),
+            (json!([1, 2]), json!({"a":"b","c":null}), json!({"a":"b"})),
+            (
+                json!({}),
+                json!({"a":{"bb":{"ccc":null}}}),
+                json!({"a":{"bb":{}}}),
+            ),
         ];
         for (target, patch, want) in cases {
             let mut t = target.clone();
@@ -91,13 +103,20 @@ mod tests {
 
     #[test]
     fn three_way_removes_only_what_the_user_managed() {
-        let original = json!({"metadata":{"labels":{"app":"web","tier":"fe"}},"spec":{"replicas":3}});
+        let original =
+            json!({"metadata":{"labels":{"app":"web","tier":"fe"}},"spec":{"replicas":3}});
         let modified = json!({"metadata":{"labels":{"app":"web"}},"spec":{"replicas":5}});
         let current = json!({"metadata":{"labels":{"app":"web","tier":"fe","added-by-hand":"x"}},"spec":{"replicas":3,"paused":false}});
         let patch = three_way_merge_patch(&original, &modified, &current);
-        assert_eq!(patch, json!({"metadata":{"labels":{"tier":null}},"spec":{"replicas":5}}));
+        assert_eq!(
+            patch,
+            json!({"metadata":{"labels":{"tier":null}},"spec":{"replicas":5}})
+        );
         let mut applied = current.clone();
         merge_patch(&mut applied, &patch);
-        assert_eq!(applied["metadata"]["labels"], json!({"app":"web","added-by-hand":"x"}));
+        assert_eq!(
+            applied["metadata"]["labels"],
+            json!({"app":"web","added-by-hand":"x"})
+        );
     }
 }

@@ -96,7 +96,10 @@ impl Request {
     }
 
     pub fn is_write(&self) -> bool {
-        !matches!(self, Request::Get { .. } | Request::List { .. } | Request::Watch(_))
+        !matches!(
+            self,
+            Request::Get { .. } | Request::List { .. } | Request::Watch(_)
+        )
     }
 
     pub fn kind(&self) -> Kind {
@@ -288,7 +291,11 @@ impl Status {
                 // kubectl rewrites `Kind "x" is invalid` to `The Kind "x" is invalid`.
                 format!("The {}", self.message)
             }
-            _ => format!("Error from server ({}): {}", self.reason.as_str(), self.message),
+            _ => format!(
+                "Error from server ({}): {}",
+                self.reason.as_str(),
+                self.message
+            ),
         }
     }
 }
@@ -378,7 +385,9 @@ impl FieldSelector {
             } else if let Some((f, v)) = part.split_once('=') {
                 (f, true, v)
             } else {
-                return Err(format!("invalid selector: '{s}'; can't understand '{part}'"));
+                return Err(format!(
+                    "invalid selector: '{s}'; can't understand '{part}'"
+                ));
             };
             let field = field.trim();
             if !supported_field(kind, field) {
@@ -431,7 +440,11 @@ fn supported_field(kind: Kind, field: &str) -> bool {
     match kind {
         Kind::Pod => matches!(
             field,
-            "spec.nodeName" | "spec.schedulerName" | "status.phase" | "status.podIP" | "spec.restartPolicy"
+            "spec.nodeName"
+                | "spec.schedulerName"
+                | "status.phase"
+                | "status.podIP"
+                | "spec.restartPolicy"
         ),
         Kind::Node => field == "spec.unschedulable",
         Kind::Event => matches!(
@@ -460,7 +473,11 @@ fn field_value(obj: &Object, field: &str) -> Option<String> {
         ("spec.restartPolicy", Body::Pod(p)) => s(p.spec.restart_policy.as_str()),
         ("status.phase", Body::Pod(p)) => s(p.status.phase.as_str()),
         ("status.podIP", Body::Pod(p)) => s(&p.status.pod_ip),
-        ("spec.unschedulable", Body::Node(n)) => s(if n.spec.unschedulable { "true" } else { "false" }),
+        ("spec.unschedulable", Body::Node(n)) => s(if n.spec.unschedulable {
+            "true"
+        } else {
+            "false"
+        }),
         ("status.phase", Body::Namespace(n)) => s(match n.phase {
             crate::api::types::NamespacePhase::Active => "Active",
             crate::api::types::NamespacePhase::Terminating => "Terminating",
@@ -488,7 +505,10 @@ mod tests {
 
     #[test]
     fn messages_match_upstream() {
-        assert_eq!(Status::not_found(Kind::Pod, "web").message, "pods \"web\" not found");
+        assert_eq!(
+            Status::not_found(Kind::Pod, "web").message,
+            "pods \"web\" not found"
+        );
         assert_eq!(
             Status::not_found(Kind::Deployment, "web").message,
             "deployments.apps \"web\" not found"

@@ -255,7 +255,8 @@ mod tests {
     // Cases after TestSelectorMatches in staging/src/k8s.io/apimachinery/pkg/labels/selector_test.go.
     #[test]
     fn string_selectors_match_as_upstream() {
-        let cases: &[(&str, &[(&str, &str)], bool)] = &[
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], bool);
+        let cases: &[Case] = &[
             ("", &[("x", "y")], true),
             ("x=y", &[("x", "y")], true),
             ("x=y,z=w", &[("x", "y"), ("z", "w")], true),

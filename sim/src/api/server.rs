@@ -253,7 +253,9 @@ impl ApiServer {
                 node,
                 uid,
             } => self.bind(now, client, &namespace, &name, &node, uid, trace),
-            Request::Watch(_) => Err(Status::bad_request("watch requests go through ApiServer::watch")),
+            Request::Watch(_) => Err(Status::bad_request(
+                "watch requests go through ApiServer::watch",
+            )),
         };
         if let Err(status) = &result {
             *self.stats.errors.entry(status.code).or_insert(0) += 1;
@@ -262,7 +264,12 @@ impl ApiServer {
                     now,
                     Record::new("kube-apiserver", "ApiError")
                         .object(kind.as_str(), "", &target)
-                        .detail(format!("{} {}: {} (client {client})", status.code, status.reason.as_str(), status.message)),
+                        .detail(format!(
+                            "{} {}: {} (client {client})",
+                            status.code,
+                            status.reason.as_str(),
+                            status.message
+                        )),
                 );
             }
         }
@@ -464,7 +471,9 @@ impl ApiServer {
         let Some(current) = self.store.get(&key).map(|kv| kv.value.clone()) else {
             return Err(Status::not_found(kind, &obj.meta.name));
         };
-        if obj.meta.resource_version != 0 && obj.meta.resource_version != current.meta.resource_version {
+        if obj.meta.resource_version != 0
+            && obj.meta.resource_version != current.meta.resource_version
+        {
             return Err(Status::conflict(kind, &obj.meta.name));
         }
         if obj.meta.uid != Uid(0) && obj.meta.uid != current.meta.uid {
@@ -493,7 +502,8 @@ impl ApiServer {
             if has_status_subresource(kind) {
                 copy_status(&mut obj.body, &current.body);
             }
-            if let (Body::Service(new_svc), Body::Service(old_svc)) = (&mut obj.body, &current.body) {
+            if let (Body::Service(new_svc), Body::Service(old_svc)) = (&mut obj.body, &current.body)
+            {
                 if new_svc.cluster_ip.is_empty() {
                     new_svc.cluster_ip = old_svc.cluster_ip.clone();
                 }
@@ -505,7 +515,11 @@ impl ApiServer {
         };
         let errors = validate::validate_object(&new, Some(&current));
         if !errors.is_empty() {
-            return Err(Status::invalid(kind, &new.meta.name, &validate::render_errors(&errors)));
+            return Err(Status::invalid(
+                kind,
+                &new.meta.name,
+                &validate::render_errors(&errors),
+            ));
         }
         new.meta.resource_version = current.meta.resource_version;
         if new == *current {
@@ -513,7 +527,10 @@ impl ApiServer {
             return Ok(Response::Object(current));
         }
         // An object being deleted goes away once its last finalizer is removed.
-        if new.meta.deletion_timestamp.is_some() && new.meta.finalizers.is_empty() && !is_graceful_pod(&new) {
+        if new.meta.deletion_timestamp.is_some()
+            && new.meta.finalizers.is_empty()
+            && !is_graceful_pod(&new)
+        {
             return self.remove(now, client, &key, &current, trace);
         }
         new.meta.resource_version = self.next_revision();
@@ -547,7 +564,9 @@ impl ApiServer {
             .map_err(|e| Status::bad_request(e.message))?;
         let mut obj = parsed.object;
         if obj.kind() != kind || obj.meta.name != name {
-            return Err(Status::bad_request("the patch may not change the kind or name of the object"));
+            return Err(Status::bad_request(
+                "the patch may not change the kind or name of the object",
+            ));
         }
         // The patch was computed against `current`: apply it at that revision.
         obj.meta.resource_version = current.meta.resource_version;
@@ -591,7 +610,9 @@ impl ApiServer {
         // (registry/store.go deletionFinalizersForGarbageCollection).
         match options.propagation_policy {
             Some(PropagationPolicy::Orphan) => add_finalizer(&mut new.meta, FINALIZER_ORPHAN),
-            Some(PropagationPolicy::Foreground) => add_finalizer(&mut new.meta, FINALIZER_FOREGROUND),
+            Some(PropagationPolicy::Foreground) => {
+                add_finalizer(&mut new.meta, FINALIZER_FOREGROUND)
+            }
             Some(PropagationPolicy::Background) | None => {}
         }
         let grace = deletion_grace_seconds(&current, options.grace_period_seconds);
@@ -601,12 +622,15 @@ impl ApiServer {
         // Graceful deletion (BeforeDelete): set or shorten the deletion deadline.
         let deadline = now + grace as u64 * SECOND;
         match current.meta.deletion_timestamp {
-            Some(existing) if existing <= deadline && new.meta.finalizers == current.meta.finalizers => {
+            Some(existing)
+                if existing <= deadline && new.meta.finalizers == current.meta.finalizers =>
+            {
                 // Already being deleted with an earlier or equal deadline: nothing to do.
                 return Ok(Response::Object(current));
             }
             _ => {
-                new.meta.deletion_timestamp = Some(deadline.min(current.meta.deletion_timestamp.unwrap_or(u64::MAX)));
+                new.meta.deletion_timestamp =
+                    Some(deadline.min(current.meta.deletion_timestamp.unwrap_or(u64::MAX)));
                 new.meta.deletion_grace_period_seconds = Some(grace);
             }
         }
@@ -684,7 +708,10 @@ impl ApiServer {
             return Err(Status::conflict_with(
                 Kind::Pod,
                 name,
-                &format!("pod {name} is already assigned to node \"{}\"", pod.spec.node_name),
+                &format!(
+                    "pod {name} is already assigned to node \"{}\"",
+                    pod.spec.node_name
+                ),
             ));
         }
         pod.spec.node_name = node.into();
@@ -717,8 +744,18 @@ impl ApiServer {
         self.store.revision() as u64 + 1
     }
 
-    fn record_write(&self, now: SimTime, client: &str, event: &str, obj: &Object, trace: &mut Trace) {
-        let node = obj.as_pod().map(|p| p.spec.node_name.as_str()).unwrap_or("");
+    fn record_write(
+        &self,
+        now: SimTime,
+        client: &str,
+        event: &str,
+        obj: &Object,
+        trace: &mut Trace,
+    ) {
+        let node = obj
+            .as_pod()
+            .map(|p| p.spec.node_name.as_str())
+            .unwrap_or("");
         trace.emit(
             now,
             Record::new("kube-apiserver", event)
@@ -732,11 +769,8 @@ impl ApiServer {
     /// ADDED when the object enters its selection, DELETED when it leaves, MODIFIED otherwise.
     fn dispatch(&mut self, old: Option<&Arc<Object>>, new: Option<&Arc<Object>>, rev: u64) {
         let kind = new.or(old).expect("a change has a side").kind();
-        let mut targets: BTreeSet<WatchId> = self
-            .watches_by_kind
-            .get(&kind)
-            .cloned()
-            .unwrap_or_default();
+        let mut targets: BTreeSet<WatchId> =
+            self.watches_by_kind.get(&kind).cloned().unwrap_or_default();
         if kind == Kind::Pod {
             for obj in [old, new].into_iter().flatten() {
                 if let Some(ids) = obj
@@ -794,7 +828,9 @@ impl ApiServer {
             for i in 0..svc.ports.len() {
                 if svc.ports[i].node_port == 0 {
                     let port = self.allocate_node_port().ok_or_else(|| {
-                        Status::forbidden("Internal error occurred: failed to allocate a nodePort: range is full")
+                        Status::forbidden(
+                            "Internal error occurred: failed to allocate a nodePort: range is full",
+                        )
                     })?;
                     svc.ports[i].node_port = port;
                 } else if !self.node_ports.insert(svc.ports[i].node_port) {
@@ -900,8 +936,12 @@ fn copy_status(dst: &mut Body, src: &Body) {
         (Body::Pod(d), Body::Pod(s)) => d.status = s.status.clone(),
         (Body::Node(d), Body::Node(s)) => d.status = s.status.clone(),
         (Body::Namespace(d), Body::Namespace(s)) => d.phase = s.phase,
-        (Body::Service(d), Body::Service(s)) => d.load_balancer_ingress = s.load_balancer_ingress.clone(),
-        (Body::ReplicationController(d), Body::ReplicationController(s)) => d.status = s.status.clone(),
+        (Body::Service(d), Body::Service(s)) => {
+            d.load_balancer_ingress = s.load_balancer_ingress.clone()
+        }
+        (Body::ReplicationController(d), Body::ReplicationController(s)) => {
+            d.status = s.status.clone()
+        }
         (Body::ReplicaSet(d), Body::ReplicaSet(s)) => d.status = s.status.clone(),
         (Body::Deployment(d), Body::Deployment(s)) => d.status = s.status.clone(),
         (Body::Job(d), Body::Job(s)) => d.status = s.status.clone(),
@@ -937,7 +977,11 @@ fn spec_changed(a: &Body, b: &Body) -> bool {
 }
 
 fn is_graceful_pod(obj: &Object) -> bool {
-    obj.as_pod().is_some() && obj.meta.deletion_grace_period_seconds.is_some_and(|g| g > 0)
+    obj.as_pod().is_some()
+        && obj
+            .meta
+            .deletion_grace_period_seconds
+            .is_some_and(|g| g > 0)
 }
 
 /// The grace period a DELETE gets (pod strategy CheckGracefulDeleteStrategy): pods use the
@@ -952,7 +996,9 @@ fn deletion_grace_seconds(obj: &Object, requested: Option<i64>) -> i64 {
     {
         return 0;
     }
-    let mut grace = requested.unwrap_or(pod.spec.termination_grace_period_seconds).max(0);
+    let mut grace = requested
+        .unwrap_or(pod.spec.termination_grace_period_seconds)
+        .max(0);
     if let Some(existing) = obj.meta.deletion_grace_period_seconds {
         grace = grace.min(existing);
     }
@@ -1016,11 +1062,20 @@ fn builtin_priority(class: &str) -> i32 {
 }
 
 fn ip_string(ip: u32) -> String {
-    format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff)
+    format!(
+        "{}.{}.{}.{}",
+        ip >> 24,
+        (ip >> 16) & 0xff,
+        (ip >> 8) & 0xff,
+        ip & 0xff
+    )
 }
 
 fn parse_ip(s: &str) -> Option<u32> {
-    let parts: Vec<u32> = s.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let parts: Vec<u32> = s
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     if parts.len() != 4 || parts.iter().any(|p| *p > 255) {
         return None;
     }

@@ -482,12 +482,25 @@ impl std::fmt::Display for IntOrString {
 /// behaviour model decides its duration and outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Handler {
-    Exec { command: Vec<Name> },
-    HttpGet { path: Name, port: IntOrString, scheme: Name },
-    TcpSocket { port: IntOrString },
-    Grpc { port: i32, service: Name },
+    Exec {
+        command: Vec<Name>,
+    },
+    HttpGet {
+        path: Name,
+        port: IntOrString,
+        scheme: Name,
+    },
+    TcpSocket {
+        port: IntOrString,
+    },
+    Grpc {
+        port: i32,
+        service: Name,
+    },
     /// LifecycleHandler.sleep (preStop/postStart only).
-    Sleep { seconds: i64 },
+    Sleep {
+        seconds: i64,
+    },
 }
 
 /// core/v1 Probe with upstream defaults applied (pkg/apis/core/v1/defaults.go SetDefaults_Probe).
@@ -693,10 +706,18 @@ pub enum PreemptionPolicy {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VolumeSource {
     EmptyDir,
-    HostPath { path: Name },
-    ConfigMap { name: Name },
-    Secret { name: Name },
-    PersistentVolumeClaim { claim_name: Name },
+    HostPath {
+        path: Name,
+    },
+    ConfigMap {
+        name: Name,
+    },
+    Secret {
+        name: Name,
+    },
+    PersistentVolumeClaim {
+        claim_name: Name,
+    },
     /// Any other source; kept by name so mounts still resolve.
     Other,
 }

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::{Ctx, Message, RequestId, TimerId};
-use crate::api::request::{FieldSelector, Request, Response, StatusReason, WatchEventType, WatchRequest};
+use crate::api::request::{
+    FieldSelector, Request, Response, StatusReason, WatchEventType, WatchRequest,
+};
 use crate::api::selector::LabelSelector;
 use crate::api::types::{Kind, Name, Object};
 use crate::engine::{SimDuration, MILLISECOND, SECOND};
@@ -204,7 +206,8 @@ impl Informer {
             }
             Message::WatchEvent { id, event } if Some(*id) == self.watch_request => {
                 let obj = &event.object;
-                self.last_resource_version = self.last_resource_version.max(obj.meta.resource_version);
+                self.last_resource_version =
+                    self.last_resource_version.max(obj.meta.resource_version);
                 let key = (obj.meta.namespace.clone(), obj.meta.name.clone());
                 let delta = match event.type_ {
                     WatchEventType::Added | WatchEventType::Modified => {
@@ -246,7 +249,10 @@ impl Informer {
     fn replace(&mut self, items: &[Arc<Object>]) -> Vec<Delta> {
         let mut fresh: BTreeMap<CacheKey, Arc<Object>> = BTreeMap::new();
         for obj in items {
-            fresh.insert((obj.meta.namespace.clone(), obj.meta.name.clone()), obj.clone());
+            fresh.insert(
+                (obj.meta.namespace.clone(), obj.meta.name.clone()),
+                obj.clone(),
+            );
         }
         let mut deltas = Vec::new();
         for (key, old) in &self.cache {

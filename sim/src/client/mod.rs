@@ -66,20 +66,38 @@ pub enum Fault {
 #[derive(Debug)]
 pub enum Event {
     Start(ComponentId),
-    Deliver { to: ComponentId, msg: Message },
+    Deliver {
+        to: ComponentId,
+        msg: Message,
+    },
     /// A request reaches the API server.
-    ApiArrive { from: ComponentId, id: RequestId, req: Box<Request> },
+    ApiArrive {
+        from: ComponentId,
+        id: RequestId,
+        req: Box<Request>,
+    },
     /// The API server and etcd finish a request: it takes effect now.
-    ApiCommit { from: ComponentId, id: RequestId, req: Box<Request> },
+    ApiCommit {
+        from: ComponentId,
+        id: RequestId,
+        req: Box<Request>,
+    },
     /// A client asks the server to stop a watch.
-    ApiCancelWatch { id: RequestId },
+    ApiCancelWatch {
+        id: RequestId,
+    },
     /// The server closes a watch after its timeout.
-    WatchExpire { id: RequestId },
+    WatchExpire {
+        id: RequestId,
+    },
     /// The periodic etcd compaction.
     Compact,
     EtcdRecover,
     /// A fault the scenario scheduled.
-    Fault { target: Option<ComponentId>, fault: Fault },
+    Fault {
+        target: Option<ComponentId>,
+        fault: Fault,
+    },
     /// A hook the owner of the cluster scheduled (the scenario timeline).
     Hook(u64),
 }

@@ -119,7 +119,16 @@ mod tests {
     fn item_backoff_doubles_and_caps() {
         let mut l = ItemExponentialBackoff::new(MILLISECOND, SECOND);
         let seq: Vec<_> = (0..5).map(|_| l.when(&"one")).collect();
-        assert_eq!(seq, vec![MILLISECOND, 2 * MILLISECOND, 4 * MILLISECOND, 8 * MILLISECOND, 16 * MILLISECOND]);
+        assert_eq!(
+            seq,
+            vec![
+                MILLISECOND,
+                2 * MILLISECOND,
+                4 * MILLISECOND,
+                8 * MILLISECOND,
+                16 * MILLISECOND
+            ]
+        );
         assert_eq!(l.num_requeues(&"one"), 5);
         assert_eq!(l.when(&"two"), MILLISECOND);
         for _ in 0..20 {

@@ -7,8 +7,12 @@ use std::collections::BTreeMap;
 
 use crate::api::request::{Request, Response, Status};
 use crate::api::server::ApiServer;
-use crate::client::{Component, ComponentId, Ctx, Event, Fault, Message, RequestId, WATCH_DEAD_CONNECTION_DETECT};
-use crate::engine::{format_duration, Engine, RngStreams, RunawayError, SimDuration, SimRng, SimTime, StopReason};
+use crate::client::{
+    Component, ComponentId, Ctx, Event, Fault, Message, RequestId, WATCH_DEAD_CONNECTION_DETECT,
+};
+use crate::engine::{
+    format_duration, Engine, RngStreams, RunawayError, SimDuration, SimRng, SimTime, StopReason,
+};
 use crate::model::{Model, OutageMode};
 use crate::network::{HostId, Network, CONTROL_PLANE};
 use crate::trace::{Record, Trace};
@@ -140,7 +144,10 @@ impl Cluster {
     }
 
     pub fn component_id(&self, name: &str) -> Option<ComponentId> {
-        self.slots.iter().position(|s| s.name == name).map(|i| i as ComponentId)
+        self.slots
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| i as ComponentId)
     }
 
     /// Downcasts a component for reading its state.
@@ -167,7 +174,13 @@ impl Cluster {
 
     /// Fires [`Message::Timer`] with `tag` (and id 0) at component `to` at time `at`.
     pub fn schedule_timer(&mut self, at: SimTime, to: ComponentId, tag: u64) {
-        self.engine.schedule_at(at, Event::Deliver { to, msg: Message::Timer { id: 0, tag } });
+        self.engine.schedule_at(
+            at,
+            Event::Deliver {
+                to,
+                msg: Message::Timer { id: 0, tag },
+            },
+        );
     }
 
     pub fn schedule_fault(&mut self, at: SimTime, target: Option<ComponentId>, fault: Fault) {
@@ -200,7 +213,10 @@ impl Cluster {
     }
 
     /// Runs until `cond` holds (checked after every event), or the end of the run.
-    pub fn run_until_condition(&mut self, mut cond: impl FnMut(&Cluster) -> bool) -> Result<StopReason, RunawayError> {
+    pub fn run_until_condition(
+        &mut self,
+        mut cond: impl FnMut(&Cluster) -> bool,
+    ) -> Result<StopReason, RunawayError> {
         while self.step()? {
             if cond(self) {
                 return Ok(StopReason::Condition);
@@ -224,7 +240,8 @@ impl Cluster {
             Event::Start(id) => self.with_component(id, |c, ctx| c.start(ctx)),
             Event::Deliver { to, msg } => {
                 if let Message::WatchEvent { id, .. } | Message::WatchClosed { id } = &msg {
-                    if !self.watches.contains_key(id) && !matches!(msg, Message::WatchClosed { .. }) {
+                    if !self.watches.contains_key(id) && !matches!(msg, Message::WatchClosed { .. })
+                    {
                         // The stream was closed before this event reached the client.
                         return;
                     }
@@ -243,13 +260,18 @@ impl Cluster {
                     self.open_watch(now, from, id, w);
                     return;
                 }
-                let mut delay = self.model.apiserver.request_processing.sample(&mut self.latency_rng);
+                let mut delay = self
+                    .model
+                    .apiserver
+                    .request_processing
+                    .sample(&mut self.latency_rng);
                 delay += if req.is_write() {
                     self.model.etcd.write_latency.sample(&mut self.latency_rng)
                 } else {
                     self.model.etcd.read_latency.sample(&mut self.latency_rng)
                 };
-                self.engine.schedule_in(delay, Event::ApiCommit { from, id, req });
+                self.engine
+                    .schedule_in(delay, Event::ApiCommit { from, id, req });
             }
             Event::ApiCommit { from, id, req } => {
                 if self.etcd_down_until.is_some() {
@@ -274,23 +296,32 @@ impl Cluster {
             }
             Event::Compact => {
                 let mark = self.compaction_mark;
-                if mark > self.apiserver.compacted_revision() && self.etcd_down_until.is_none() {
-                    if self.apiserver.compact(mark).is_ok() {
-                        self.trace.emit(
-                            now,
-                            Record::new("kube-apiserver", "Compact").detail(format!("revision={mark}")),
-                        );
-                    }
+                if mark > self.apiserver.compacted_revision()
+                    && self.etcd_down_until.is_none()
+                    && self.apiserver.compact(mark).is_ok()
+                {
+                    self.trace.emit(
+                        now,
+                        Record::new("kube-apiserver", "Compact").detail(format!("revision={mark}")),
+                    );
                 }
                 self.compaction_mark = self.apiserver.revision();
-                self.engine.schedule_in(self.model.etcd.compaction_interval, Event::Compact);
+                self.engine
+                    .schedule_in(self.model.etcd.compaction_interval, Event::Compact);
             }
             Event::EtcdRecover => {
                 if self.etcd_down_until.is_some_and(|t| t <= now) {
                     self.etcd_down_until = None;
                     self.trace.emit(now, Record::new("etcd", "EtcdRecovered"));
                     for p in std::mem::take(&mut self.parked) {
-                        self.engine.schedule_in(0, Event::ApiArrive { from: p.from, id: p.id, req: p.req });
+                        self.engine.schedule_in(
+                            0,
+                            Event::ApiArrive {
+                                from: p.from,
+                                id: p.id,
+                                req: p.req,
+                            },
+                        );
                     }
                 }
             }
@@ -306,7 +337,8 @@ impl Cluster {
                 self.etcd_down_until = Some(self.etcd_down_until.map_or(end, |t| t.max(end)));
                 self.trace.emit(
                     now,
-                    Record::new("etcd", "EtcdOutage").detail(format!("for {}", format_duration(*duration))),
+                    Record::new("etcd", "EtcdOutage")
+                        .detail(format!("for {}", format_duration(*duration))),
                 );
                 self.engine.schedule_at(end, Event::EtcdRecover);
             }
@@ -315,8 +347,12 @@ impl Cluster {
                 if let Some(factory) = &slot.factory {
                     slot.component = Some(factory());
                     // Its watches die with it.
-                    let dead: Vec<RequestId> =
-                        self.watches.iter().filter(|(_, w)| w.owner == id).map(|(k, _)| *k).collect();
+                    let dead: Vec<RequestId> = self
+                        .watches
+                        .iter()
+                        .filter(|(_, w)| w.owner == id)
+                        .map(|(k, _)| *k)
+                        .collect();
                     for w in dead {
                         self.watches.remove(&w);
                         self.apiserver.cancel_watch(w);
@@ -336,16 +372,19 @@ impl Cluster {
             OutageMode::Fail => {
                 let status = Status::etcd_timeout();
                 self.apiserver.record_failed_request(&req, &status);
-                let (client, kind, name) = (&self.slots[from as usize].name, req.kind(), req.target().1);
+                let (client, kind, name) =
+                    (&self.slots[from as usize].name, req.kind(), req.target().1);
                 self.trace.emit(
                     self.engine.now(),
-                    Record::new("kube-apiserver", "ApiError").object(kind.as_str(), req.target().0, name).detail(format!(
-                        "{} {}: {} after {} (client {client})",
-                        status.code,
-                        status.reason.as_str(),
-                        status.message,
-                        format_duration(self.model.etcd.request_timeout)
-                    )),
+                    Record::new("kube-apiserver", "ApiError")
+                        .object(kind.as_str(), req.target().0, name)
+                        .detail(format!(
+                            "{} {}: {} after {} (client {client})",
+                            status.code,
+                            status.reason.as_str(),
+                            status.message,
+                            format_duration(self.model.etcd.request_timeout)
+                        )),
                 );
                 let host = self.slots[from as usize].host;
                 if let Some(d) = self.network.delay(CONTROL_PLANE, host) {
@@ -353,7 +392,10 @@ impl Cluster {
                         self.model.etcd.request_timeout + d,
                         Event::Deliver {
                             to: from,
-                            msg: Message::Response { id, result: Err(status) },
+                            msg: Message::Response {
+                                id,
+                                result: Err(status),
+                            },
                         },
                     );
                 }
@@ -361,12 +403,28 @@ impl Cluster {
         }
     }
 
-    fn open_watch(&mut self, now: SimTime, from: ComponentId, id: RequestId, w: crate::api::request::WatchRequest) {
+    fn open_watch(
+        &mut self,
+        now: SimTime,
+        from: ComponentId,
+        id: RequestId,
+        w: crate::api::request::WatchRequest,
+    ) {
         let result = self.apiserver.watch(id, w);
         let ok = result.is_ok();
         if ok {
-            self.watches.insert(id, WatchStream { owner: from, last_delivery: now });
-            let lifetime = self.model.apiserver.watch_timeout.sample(&mut self.latency_rng);
+            self.watches.insert(
+                id,
+                WatchStream {
+                    owner: from,
+                    last_delivery: now,
+                },
+            );
+            let lifetime = self
+                .model
+                .apiserver
+                .watch_timeout
+                .sample(&mut self.latency_rng);
             self.engine.schedule_in(lifetime, Event::WatchExpire { id });
         }
         self.reply(from, id, result);
@@ -382,7 +440,13 @@ impl Cluster {
             if let Some(w) = self.watches.get_mut(&id) {
                 w.last_delivery = w.last_delivery.max(at);
             }
-            self.engine.schedule_at(at, Event::Deliver { to, msg: Message::Response { id, result } });
+            self.engine.schedule_at(
+                at,
+                Event::Deliver {
+                    to,
+                    msg: Message::Response { id, result },
+                },
+            );
         }
     }
 
@@ -399,20 +463,28 @@ impl Cluster {
     /// client notices after its dead-connection timeout.
     fn send_on_stream(&mut self, id: RequestId, owner: ComponentId, msg: Message) {
         let host = self.slots[owner as usize].host;
-        let dispatch = self.model.apiserver.watch_dispatch.sample(&mut self.latency_rng);
+        let dispatch = self
+            .model
+            .apiserver
+            .watch_dispatch
+            .sample(&mut self.latency_rng);
         let now = self.now();
         match self.network.delay(CONTROL_PLANE, host) {
             Some(d) => {
                 let w = self.watches.get_mut(&id).expect("open stream");
                 let at = (now + dispatch + d).max(w.last_delivery);
                 w.last_delivery = at;
-                self.engine.schedule_at(at, Event::Deliver { to: owner, msg });
+                self.engine
+                    .schedule_at(at, Event::Deliver { to: owner, msg });
             }
             None => {
                 self.apiserver.cancel_watch(id);
                 self.engine.schedule_in(
                     WATCH_DEAD_CONNECTION_DETECT,
-                    Event::Deliver { to: owner, msg: Message::WatchClosed { id } },
+                    Event::Deliver {
+                        to: owner,
+                        msg: Message::WatchClosed { id },
+                    },
                 );
             }
         }

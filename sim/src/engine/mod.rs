@@ -8,7 +8,9 @@ mod time;
 
 pub use queue::{EventQueue, Scheduled};
 pub use rng::{RngStreams, SimRng};
-pub use time::{format_duration, parse_duration, SimDuration, SimTime, MICROSECOND, MILLISECOND, MINUTE, SECOND};
+pub use time::{
+    format_duration, parse_duration, SimDuration, SimTime, MICROSECOND, MILLISECOND, MINUTE, SECOND,
+};
 
 /// Why a run stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

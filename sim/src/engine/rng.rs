@@ -47,10 +47,22 @@ mod tests {
     #[test]
     fn streams_are_reproducible_and_independent() {
         let s = RngStreams::new(7);
-        let a: Vec<u64> = (0..4).map(|_| 0).scan(s.stream("a"), |r, _: u64| Some(r.random())).collect();
-        let a2: Vec<u64> = (0..4).map(|_| 0).scan(s.stream("a"), |r, _: u64| Some(r.random())).collect();
-        let b: Vec<u64> = (0..4).map(|_| 0).scan(s.stream("b"), |r, _: u64| Some(r.random())).collect();
-        let other_seed: Vec<u64> = (0..4).map(|_| 0).scan(RngStreams::new(8).stream("a"), |r, _: u64| Some(r.random())).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(s.stream("a"), |r, _: u64| Some(r.random()))
+            .collect();
+        let a2: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(s.stream("a"), |r, _: u64| Some(r.random()))
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(s.stream("b"), |r, _: u64| Some(r.random()))
+            .collect();
+        let other_seed: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(RngStreams::new(8).stream("a"), |r, _: u64| Some(r.random()))
+            .collect();
         assert_eq!(a, a2);
         assert_ne!(a, b);
         assert_ne!(a, other_seed);

@@ -58,7 +58,11 @@ pub fn parse_duration(s: &str) -> Result<SimDuration, String> {
             "h" => 3_600_000_000_000,
             _ => return Err(bad()),
         };
-        let int: u128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| bad())? };
+        let int: u128 = if int_part.is_empty() {
+            0
+        } else {
+            int_part.parse().map_err(|_| bad())?
+        };
         let mut value = int.checked_mul(unit).ok_or_else(bad)?;
         if !frac_part.is_empty() {
             // Rounded to the nearest nanosecond (Go computes this part in float64).
@@ -136,7 +140,10 @@ mod tests {
             ("16h", 16 * HOUR),
             ("3h30m", 3 * HOUR + 30 * MINUTE),
             ("10.5s4m", 4 * MINUTE + 10 * SECOND + 500 * MILLISECOND),
-            ("1h2m3s4ms5us6ns", HOUR + 2 * MINUTE + 3 * SECOND + 4 * MILLISECOND + 5 * MICROSECOND + 6),
+            (
+                "1h2m3s4ms5us6ns",
+                HOUR + 2 * MINUTE + 3 * SECOND + 4 * MILLISECOND + 5 * MICROSECOND + 6,
+            ),
             ("0.3333333333333333333h", 20 * MINUTE),
         ];
         for (s, want) in cases {

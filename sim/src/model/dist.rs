@@ -13,7 +13,10 @@ const PPM: u64 = 1_000_000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Distribution {
     Constant(SimDuration),
-    Uniform { min: SimDuration, max: SimDuration },
+    Uniform {
+        min: SimDuration,
+        max: SimDuration,
+    },
     /// (percentile in ppm, value), sorted, from 0 to 1_000_000.
     Percentiles(Vec<(u64, SimDuration)>),
 }
@@ -51,9 +54,9 @@ impl Distribution {
     pub(crate) fn validate(&self) -> Result<(), String> {
         match self {
             Distribution::Constant(_) => Ok(()),
-            Distribution::Uniform { min, max } if min > max => {
-                Err(format!("uniform: min ({min}ns) is greater than max ({max}ns)"))
-            }
+            Distribution::Uniform { min, max } if min > max => Err(format!(
+                "uniform: min ({min}ns) is greater than max ({max}ns)"
+            )),
             Distribution::Uniform { .. } => Ok(()),
             Distribution::Percentiles(p) => {
                 if p.first().map(|x| x.0) != Some(0) || p.last().map(|x| x.0) != Some(PPM) {
@@ -117,7 +120,10 @@ impl<'de> Deserialize<'de> for Distribution {
 /// "99.9" → 999_000 ppm.
 fn parse_percent_ppm(s: &str) -> Option<u64> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() || frac.len() > 4 || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || frac.len() > 4
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let int: u64 = int.parse().ok()?;
@@ -142,14 +148,24 @@ mod tests {
     #[test]
     fn yaml_forms() {
         assert_eq!(parse("2ms"), Distribution::Constant(2 * MILLISECOND));
-        assert_eq!(parse("{constant: 2ms}"), Distribution::Constant(2 * MILLISECOND));
+        assert_eq!(
+            parse("{constant: 2ms}"),
+            Distribution::Constant(2 * MILLISECOND)
+        );
         assert_eq!(
             parse("{uniform: {min: 1ms, max: 3ms}}"),
-            Distribution::Uniform { min: MILLISECOND, max: 3 * MILLISECOND }
+            Distribution::Uniform {
+                min: MILLISECOND,
+                max: 3 * MILLISECOND
+            }
         );
         assert_eq!(
             parse("{percentiles: {p0: 1ms, p99.9: 5ms, p100: 9ms}}"),
-            Distribution::Percentiles(vec![(0, MILLISECOND), (999_000, 5 * MILLISECOND), (1_000_000, 9 * MILLISECOND)])
+            Distribution::Percentiles(vec![
+                (0, MILLISECOND),
+                (999_000, 5 * MILLISECOND),
+                (1_000_000, 9 * MILLISECOND)
+            ])
         );
         assert!(serde_yaml::from_str::<Distribution>("{gamma: 1}").is_err());
     }
@@ -162,9 +178,15 @@ mod tests {
         let mut xs: Vec<u64> = (0..20_000).map(|_| d.sample(&mut rng)).collect();
         xs.sort();
         let below_p50 = xs.iter().filter(|x| **x <= MILLISECOND).count();
-        assert!((9_600..=10_400).contains(&below_p50), "{below_p50} of 20000 at or below p50");
+        assert!(
+            (9_600..=10_400).contains(&below_p50),
+            "{below_p50} of 20000 at or below p50"
+        );
         let p75 = xs[xs.len() * 3 / 4];
-        assert!((45 * MILLISECOND..=56 * MILLISECOND).contains(&p75), "p75 {p75}");
+        assert!(
+            (45 * MILLISECOND..=56 * MILLISECOND).contains(&p75),
+            "p75 {p75}"
+        );
         assert!(*xs.last().unwrap() <= 101 * MILLISECOND);
     }
 
@@ -172,6 +194,8 @@ mod tests {
     fn uniform_stays_in_range() {
         let d = Distribution::Uniform { min: 5, max: 9 };
         let mut rng = RngStreams::new(3).stream("u");
-        assert!((0..1000).map(|_| d.sample(&mut rng)).all(|x| (5..=9).contains(&x)));
+        assert!((0..1000)
+            .map(|_| d.sample(&mut rng))
+            .all(|x| (5..=9).contains(&x)));
     }
 }

@@ -124,7 +124,8 @@ pub const DEFAULT_MODEL_YAML: &str = include_str!("../../../models/default.yaml"
 impl Model {
     /// The bundled default model.
     pub fn builtin() -> Model {
-        Model::parse_strict(DEFAULT_MODEL_YAML, "models/default.yaml").expect("the bundled model is valid")
+        Model::parse_strict(DEFAULT_MODEL_YAML, "models/default.yaml")
+            .expect("the bundled model is valid")
     }
 
     /// Parses a model file, taking every field it omits from the bundled default model.
@@ -134,11 +135,17 @@ impl Model {
         Model::parse_strict(text, source_name)?;
         let mut merged: serde_yaml::Value =
             serde_yaml::from_str(DEFAULT_MODEL_YAML).expect("the bundled model is valid YAML");
-        let user: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| format!("{source_name}: {e}"))?;
-        if let (serde_yaml::Value::Mapping(base), serde_yaml::Value::Mapping(over)) = (&mut merged, user) {
+        let user: serde_yaml::Value =
+            serde_yaml::from_str(text).map_err(|e| format!("{source_name}: {e}"))?;
+        if let (serde_yaml::Value::Mapping(base), serde_yaml::Value::Mapping(over)) =
+            (&mut merged, user)
+        {
             for (k, v) in over {
                 match (base.get_mut(&k), v) {
-                    (Some(serde_yaml::Value::Mapping(section)), serde_yaml::Value::Mapping(fields)) => {
+                    (
+                        Some(serde_yaml::Value::Mapping(section)),
+                        serde_yaml::Value::Mapping(fields),
+                    ) => {
                         // A field replaces the default's field whole (a distribution is one value).
                         for (fk, fv) in fields {
                             section.insert(fk, fv);
@@ -150,8 +157,11 @@ impl Model {
                 }
             }
         }
-        let model: Model = serde_yaml::from_value(merged).map_err(|e| format!("{source_name}: {e}"))?;
-        model.validate().map_err(|e| format!("{source_name}: {e}"))?;
+        let model: Model =
+            serde_yaml::from_value(merged).map_err(|e| format!("{source_name}: {e}"))?;
+        model
+            .validate()
+            .map_err(|e| format!("{source_name}: {e}"))?;
         Ok(model)
     }
 
@@ -166,7 +176,9 @@ impl Model {
                 .unwrap_or_default();
             format!("{source_name}{loc}: {path}: {inner}")
         })?;
-        model.validate().map_err(|e| format!("{source_name}: {e}"))?;
+        model
+            .validate()
+            .map_err(|e| format!("{source_name}: {e}"))?;
         Ok(model)
     }
 
@@ -174,10 +186,16 @@ impl Model {
         for (path, d) in [
             ("etcd.readLatency", &self.etcd.read_latency),
             ("etcd.writeLatency", &self.etcd.write_latency),
-            ("apiserver.requestProcessing", &self.apiserver.request_processing),
+            (
+                "apiserver.requestProcessing",
+                &self.apiserver.request_processing,
+            ),
             ("apiserver.watchDispatch", &self.apiserver.watch_dispatch),
             ("apiserver.watchTimeout", &self.apiserver.watch_timeout),
-            ("network.controlPlaneLatency", &self.network.control_plane_latency),
+            (
+                "network.controlPlaneLatency",
+                &self.network.control_plane_latency,
+            ),
             ("network.hostLatency", &self.network.host_latency),
         ] {
             d.validate().map_err(|e| format!("{path}: {e}"))?;
@@ -205,12 +223,19 @@ mod tests {
 
     #[test]
     fn a_model_file_changes_only_what_it_states() {
-        let m = Model::from_yaml("name: slow-etcd\netcd:\n  writeLatency: 50ms\n", "m.yaml").unwrap();
+        let m =
+            Model::from_yaml("name: slow-etcd\netcd:\n  writeLatency: 50ms\n", "m.yaml").unwrap();
         let base = Model::builtin();
         assert_eq!(m.name, "slow-etcd");
-        assert_eq!(m.etcd.write_latency, Distribution::Constant(50 * MILLISECOND));
+        assert_eq!(
+            m.etcd.write_latency,
+            Distribution::Constant(50 * MILLISECOND)
+        );
         assert_eq!(m.etcd.read_latency, base.etcd.read_latency);
-        assert_eq!(m.network.control_plane_latency, base.network.control_plane_latency);
+        assert_eq!(
+            m.network.control_plane_latency,
+            base.network.control_plane_latency
+        );
     }
 
     #[test]
@@ -223,8 +248,11 @@ mod tests {
 
     #[test]
     fn bad_distributions_are_errors() {
-        let err = Model::from_yaml("etcd:\n  readLatency: {uniform: {min: 2ms, max: 1ms}}\n", "m.yaml")
-            .unwrap_err();
+        let err = Model::from_yaml(
+            "etcd:\n  readLatency: {uniform: {min: 2ms, max: 1ms}}\n",
+            "m.yaml",
+        )
+        .unwrap_err();
         assert!(err.contains("etcd.readLatency"), "{err}");
     }
 }

@@ -42,7 +42,10 @@ impl Network {
     }
 
     pub fn host_by_name(&self, name: &str) -> Option<HostId> {
-        self.hosts.iter().position(|h| h == name).map(|i| HostId(i as u32))
+        self.hosts
+            .iter()
+            .position(|h| h == name)
+            .map(|i| HostId(i as u32))
     }
 
     /// The one-way delay of a message from `from` to `to`, or `None` when a partition drops it.

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::api::request::{DeleteOptions, FieldSelector, PropagationPolicy, Request, Response, Status};
+use crate::api::request::{
+    DeleteOptions, FieldSelector, PropagationPolicy, Request, Response, Status,
+};
 use crate::api::selector::LabelSelector;
 use crate::api::types::{Kind, Name, Object};
 use crate::client::{Component, Ctx, Message, RequestId};
@@ -19,16 +21,46 @@ pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-co
 /// One kubectl invocation, parsed and with its manifests loaded.
 #[derive(Clone, Debug)]
 pub enum KubectlAction {
-    Create { objects: Vec<Object>, source: String },
-    Apply { objects: Vec<Object>, source: String },
-    Replace { objects: Vec<Object>, source: String },
-    Delete { target: Target, options: DeleteOptions },
-    Get { target: Target, output: OutputFormat },
-    Describe { target: Target },
+    Create {
+        objects: Vec<Object>,
+        source: String,
+    },
+    Apply {
+        objects: Vec<Object>,
+        source: String,
+    },
+    Replace {
+        objects: Vec<Object>,
+        source: String,
+    },
+    Delete {
+        target: Target,
+        options: DeleteOptions,
+    },
+    Get {
+        target: Target,
+        output: OutputFormat,
+    },
+    Describe {
+        target: Target,
+    },
     /// `kubectl label` / `kubectl annotate`.
-    Label { target: Target, annotate: bool, set: Vec<(Name, Name)>, remove: Vec<Name>, overwrite: bool },
-    Patch { target: Target, patch: serde_json::Value, status: bool },
-    Scale { target: Target, replicas: i32 },
+    Label {
+        target: Target,
+        annotate: bool,
+        set: Vec<(Name, Name)>,
+        remove: Vec<Name>,
+        overwrite: bool,
+    },
+    Patch {
+        target: Target,
+        patch: serde_json::Value,
+        status: bool,
+    },
+    Scale {
+        target: Target,
+        replicas: i32,
+    },
 }
 
 /// What a command addresses: objects by kind and names, or by selector, or from files.
@@ -167,23 +199,45 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
     match verb.as_str() {
         "create" => {
             reject_positional(&verb, &flags)?;
-            Ok(KubectlAction::Create { objects: load_all(load, &flags)?, source })
+            Ok(KubectlAction::Create {
+                objects: load_all(load, &flags)?,
+                source,
+            })
         }
         "apply" => {
             reject_positional(&verb, &flags)?;
-            Ok(KubectlAction::Apply { objects: load_all(load, &flags)?, source })
+            Ok(KubectlAction::Apply {
+                objects: load_all(load, &flags)?,
+                source,
+            })
         }
         "replace" => {
             reject_positional(&verb, &flags)?;
-            Ok(KubectlAction::Replace { objects: load_all(load, &flags)?, source })
+            Ok(KubectlAction::Replace {
+                objects: load_all(load, &flags)?,
+                source,
+            })
         }
         "delete" => {
             let target = target_from(&verb, &flags, load, true)?;
-            if target.kind.is_some() && target.names.is_empty() && target.label_selector.is_none() && !flags.all && target.field_selector.is_none() {
+            if target.kind.is_some()
+                && target.names.is_empty()
+                && target.label_selector.is_none()
+                && !flags.all
+                && target.field_selector.is_none()
+            {
                 return Err("error: resource(s) were provided, but no name was specified".into());
             }
-            let grace = if flags.now { Some(1) } else { flags.grace_period };
-            let grace = if flags.force && grace.is_none() { Some(0) } else { grace };
+            let grace = if flags.now {
+                Some(1)
+            } else {
+                flags.grace_period
+            };
+            let grace = if flags.force && grace.is_none() {
+                Some(0)
+            } else {
+                grace
+            };
             let propagation = match flags.cascade.as_deref() {
                 None | Some("background") | Some("true") => Some(PropagationPolicy::Background),
                 Some("foreground") => Some(PropagationPolicy::Foreground),
@@ -228,8 +282,11 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
         "label" | "annotate" => {
             let annotate = verb == "annotate";
             // Positional: TYPE NAME or TYPE/NAME, then KEY=VAL / KEY- pairs.
-            let (res, pairs): (Vec<String>, Vec<String>) =
-                flags.positional.iter().cloned().partition(|w| !w.contains('=') && !w.ends_with('-'));
+            let (res, pairs): (Vec<String>, Vec<String>) = flags
+                .positional
+                .iter()
+                .cloned()
+                .partition(|w| !w.contains('=') && !w.ends_with('-'));
             let mut f2 = Flags {
                 positional: res,
                 namespace: flags.namespace.clone(),
@@ -241,7 +298,10 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
             f2.all_namespaces = flags.all_namespaces;
             let target = target_from(&verb, &f2, load, false)?;
             if pairs.is_empty() {
-                return Err(format!("error: at least one {} update is required", if annotate { "annotation" } else { "label" }));
+                return Err(format!(
+                    "error: at least one {} update is required",
+                    if annotate { "annotation" } else { "label" }
+                ));
             }
             let mut set = Vec::new();
             let mut remove = Vec::new();
@@ -252,7 +312,13 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
                     remove.push(Name::from(k));
                 }
             }
-            Ok(KubectlAction::Label { target, annotate, set, remove, overwrite: flags.overwrite })
+            Ok(KubectlAction::Label {
+                target,
+                annotate,
+                set,
+                remove,
+                overwrite: flags.overwrite,
+            })
         }
         "patch" => {
             let target = target_from(&verb, &flags, load, false)?;
@@ -285,16 +351,21 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
             }
             Ok(KubectlAction::Scale { target, replicas })
         }
-        "rollout" | "set" | "edit" | "rolling-update" | "expose" | "run" | "cordon" | "uncordon" | "drain" | "taint" | "autoscale" => {
+        "rollout" | "set" | "edit" | "rolling-update" | "expose" | "run" | "cordon"
+        | "uncordon" | "drain" | "taint" | "autoscale" => {
             Err(format!("kubesim does not model `kubectl {verb}` yet"))
         }
-        other => Err(format!("error: unknown command \"{other}\" for \"kubectl\"")),
+        other => Err(format!(
+            "error: unknown command \"{other}\" for \"kubectl\""
+        )),
     }
 }
 
 fn reject_positional(verb: &str, flags: &Flags) -> Result<(), String> {
     if let Some(p) = flags.positional.first() {
-        return Err(format!("error: Unexpected args: [{p}]\nSee 'kubectl {verb} -h' for help and examples"));
+        return Err(format!(
+            "error: Unexpected args: [{p}]\nSee 'kubectl {verb} -h' for help and examples"
+        ));
     }
     Ok(())
 }
@@ -345,7 +416,8 @@ fn parse_flags(verb: &str, args: &[String]) -> Result<Flags, String> {
             "-p" | "--patch" => f.patch = Some(value(&mut i, name, inline)?),
             "--type" => f.patch_type = Some(value(&mut i, name, inline)?),
             "--subresource" => f.subresource = Some(value(&mut i, name, inline)?),
-            "--record" | "--wait" | "--validate" | "--save-config" | "--show-labels" | "--watch" | "-w" => {
+            "--record" | "--wait" | "--validate" | "--save-config" | "--show-labels"
+            | "--watch" | "-w" => {
                 if name == "--watch" || name == "-w" {
                     return Err(format!("kubesim: `kubectl {verb} --watch` never returns; take snapshots with `get` at the times you want instead"));
                 }
@@ -354,14 +426,23 @@ fn parse_flags(verb: &str, args: &[String]) -> Result<Flags, String> {
                 let v = value(&mut i, name, inline)?;
                 parse_duration(&v).map_err(|e| format!("error: {e}"))?;
             }
-            _ => return Err(format!("error: unknown flag: {name}\nSee 'kubectl {verb} --help' for usage.")),
+            _ => {
+                return Err(format!(
+                    "error: unknown flag: {name}\nSee 'kubectl {verb} --help' for usage."
+                ))
+            }
         }
         i += 1;
     }
     Ok(f)
 }
 
-fn target_from(verb: &str, flags: &Flags, load: &mut ManifestLoader, _delete: bool) -> Result<Target, String> {
+fn target_from(
+    verb: &str,
+    flags: &Flags,
+    load: &mut ManifestLoader,
+    _delete: bool,
+) -> Result<Target, String> {
     let mut t = Target {
         namespace: flags.namespace.as_deref().map(Name::from),
         all_namespaces: flags.all_namespaces,
@@ -440,7 +521,10 @@ enum Step {
     /// A single request whose success line is `line`.
     Simple { line: String },
     /// `apply`: the GET that decides between create and patch.
-    ApplyGet { object: Box<Object>, applied: serde_json::Value },
+    ApplyGet {
+        object: Box<Object>,
+        applied: serde_json::Value,
+    },
     /// `get`/`describe`: a list or get whose objects are printed.
     Read,
     /// `delete` by selector: the list of what to delete.
@@ -523,33 +607,58 @@ impl Kubectl {
             KubectlAction::Create { objects, .. } => {
                 for o in objects {
                     let line = format!("{} created", kind_slash_name(&o));
-                    self.send(ctx, tag, Request::Create { object: o }, Step::Simple { line });
+                    self.send(
+                        ctx,
+                        tag,
+                        Request::Create { object: o },
+                        Step::Simple { line },
+                    );
                 }
             }
             KubectlAction::Replace { objects, .. } => {
                 for o in objects {
                     let line = format!("{} replaced", kind_slash_name(&o));
-                    self.send(ctx, tag, Request::Update { object: o }, Step::Simple { line });
+                    self.send(
+                        ctx,
+                        tag,
+                        Request::Update { object: o },
+                        Step::Simple { line },
+                    );
                 }
             }
             KubectlAction::Apply { objects, .. } => {
                 for mut o in objects {
                     let mut applied = crate::api::json::to_json(&o);
                     strip_server_fields(&mut applied);
-                    o.meta.annotations.insert(LAST_APPLIED_ANNOTATION, applied.to_string());
+                    o.meta
+                        .annotations
+                        .insert(LAST_APPLIED_ANNOTATION, applied.to_string());
                     let req = Request::Get {
                         kind: o.kind(),
                         namespace: default_ns(&o),
                         name: o.meta.name.clone(),
                     };
-                    self.send(ctx, tag, req, Step::ApplyGet { object: Box::new(o), applied });
+                    self.send(
+                        ctx,
+                        tag,
+                        req,
+                        Step::ApplyGet {
+                            object: Box::new(o),
+                            applied,
+                        },
+                    );
                 }
             }
             KubectlAction::Delete { target, options } => {
                 if !target.names.is_empty() || !target.objects.is_empty() {
                     for (kind, ns, name) in named_targets(&target) {
                         let line = format!("{} \"{name}\" deleted", kind_singular(kind));
-                        let req = Request::Delete { kind, namespace: ns, name, options: options.clone() };
+                        let req = Request::Delete {
+                            kind,
+                            namespace: ns,
+                            name,
+                            options: options.clone(),
+                        };
                         self.send(ctx, tag, req, Step::Simple { line });
                     }
                 } else if let Some(kind) = target.kind {
@@ -562,7 +671,16 @@ impl Kubectl {
                     self.send(ctx, tag, list_request(kind, &target), Step::Read);
                 } else {
                     for (kind, namespace, name) in named_targets(&target) {
-                        self.send(ctx, tag, Request::Get { kind, namespace, name }, Step::Read);
+                        self.send(
+                            ctx,
+                            tag,
+                            Request::Get {
+                                kind,
+                                namespace,
+                                name,
+                            },
+                            Step::Read,
+                        );
                     }
                 }
             }
@@ -572,14 +690,33 @@ impl Kubectl {
                     self.send(ctx, tag, list_request(kind, &target), Step::Fetch);
                 } else {
                     for (kind, namespace, name) in named_targets(&target) {
-                        self.send(ctx, tag, Request::Get { kind, namespace, name }, Step::Fetch);
+                        self.send(
+                            ctx,
+                            tag,
+                            Request::Get {
+                                kind,
+                                namespace,
+                                name,
+                            },
+                            Step::Fetch,
+                        );
                     }
                 }
             }
-            KubectlAction::Patch { target, patch, status } => {
+            KubectlAction::Patch {
+                target,
+                patch,
+                status,
+            } => {
                 for (kind, namespace, name) in named_targets(&target) {
                     let line = format!("{}/{name} patched", kind_singular(kind));
-                    let req = Request::Patch { kind, namespace, name, patch: patch.clone(), status };
+                    let req = Request::Patch {
+                        kind,
+                        namespace,
+                        name,
+                        patch: patch.clone(),
+                        status,
+                    };
                     self.send(ctx, tag, req, Step::Simple { line });
                 }
             }
@@ -622,7 +759,12 @@ impl Kubectl {
             (Step::Simple { line }, Ok(_)) => self.out(tag, line),
             (Step::ApplyGet { object, .. }, Err(e)) if e.code == 404 => {
                 let line = format!("{} created", kind_slash_name(&object));
-                self.send(ctx, tag, Request::Create { object: *object }, Step::Simple { line });
+                self.send(
+                    ctx,
+                    tag,
+                    Request::Create { object: *object },
+                    Step::Simple { line },
+                );
             }
             (Step::ApplyGet { object, applied }, Ok(Response::Object(live))) => {
                 let live_json = crate::api::json::to_json(&live);
@@ -632,7 +774,8 @@ impl Kubectl {
                     .get(LAST_APPLIED_ANNOTATION)
                     .and_then(|s| serde_json::from_str(s).ok())
                     .unwrap_or(serde_json::Value::Null);
-                let mut patch = crate::api::patch::three_way_merge_patch(&original, &applied, &live_json);
+                let mut patch =
+                    crate::api::patch::three_way_merge_patch(&original, &applied, &live_json);
                 let name = kind_slash_name(&object);
                 if patch.as_object().is_some_and(|m| m.is_empty()) && original == applied {
                     self.out(tag, format!("{name} unchanged"));
@@ -649,7 +792,14 @@ impl Kubectl {
                         patch,
                         status: false,
                     };
-                    self.send(ctx, tag, req, Step::Simple { line: format!("{name} configured") });
+                    self.send(
+                        ctx,
+                        tag,
+                        req,
+                        Step::Simple {
+                            line: format!("{name} configured"),
+                        },
+                    );
                 }
             }
             (Step::Read, Ok(resp)) => {
@@ -691,30 +841,44 @@ impl Kubectl {
                 let action = self.running.get(&tag).map(|i| i.action.clone());
                 for o in objects {
                     match &action {
-                        Some(KubectlAction::Label { annotate, set, remove, overwrite, .. }) => {
-                            match label_patch(&o, *annotate, set, remove, *overwrite) {
-                                Ok(Some(patch)) => {
-                                    let verb = if *annotate { "annotated" } else { "labeled" };
-                                    let line = format!("{} {verb}", kind_slash_name(&o));
-                                    let req = Request::Patch {
-                                        kind: o.kind(),
-                                        namespace: o.meta.namespace.clone(),
-                                        name: o.meta.name.clone(),
-                                        patch,
-                                        status: false,
-                                    };
-                                    self.send(ctx, tag, req, Step::Simple { line });
-                                }
-                                Ok(None) => self.out(tag, format!("{} not labeled", kind_slash_name(&o))),
-                                Err(e) => self.fail(tag, e),
+                        Some(KubectlAction::Label {
+                            annotate,
+                            set,
+                            remove,
+                            overwrite,
+                            ..
+                        }) => match label_patch(&o, *annotate, set, remove, *overwrite) {
+                            Ok(Some(patch)) => {
+                                let verb = if *annotate { "annotated" } else { "labeled" };
+                                let line = format!("{} {verb}", kind_slash_name(&o));
+                                let req = Request::Patch {
+                                    kind: o.kind(),
+                                    namespace: o.meta.namespace.clone(),
+                                    name: o.meta.name.clone(),
+                                    patch,
+                                    status: false,
+                                };
+                                self.send(ctx, tag, req, Step::Simple { line });
                             }
-                        }
+                            Ok(None) => {
+                                self.out(tag, format!("{} not labeled", kind_slash_name(&o)))
+                            }
+                            Err(e) => self.fail(tag, e),
+                        },
                         Some(KubectlAction::Scale { replicas, .. }) => {
                             let field = match o.kind() {
                                 Kind::Job => "parallelism",
-                                Kind::ReplicationController | Kind::ReplicaSet | Kind::Deployment => "replicas",
+                                Kind::ReplicationController
+                                | Kind::ReplicaSet
+                                | Kind::Deployment => "replicas",
                                 other => {
-                                    self.fail(tag, format!("error: cannot scale {}: no scale subresource", other.resource()));
+                                    self.fail(
+                                        tag,
+                                        format!(
+                                            "error: cannot scale {}: no scale subresource",
+                                            other.resource()
+                                        ),
+                                    );
                                     continue;
                                 }
                             };
@@ -759,12 +923,20 @@ impl Kubectl {
     }
 
     fn maybe_finish(&mut self, ctx: &mut Ctx, tag: u64) {
-        if self.running.get(&tag).is_some_and(|i| !i.in_flight && i.queued.is_empty()) {
+        if self
+            .running
+            .get(&tag)
+            .is_some_and(|i| !i.in_flight && i.queued.is_empty())
+        {
             let inv = self.running.remove(&tag).expect("present");
             if inv.failed {
                 self.errors += 1;
             }
-            let event = if inv.failed { "KubectlError" } else { "KubectlOutput" };
+            let event = if inv.failed {
+                "KubectlError"
+            } else {
+                "KubectlOutput"
+            };
             ctx.trace(Record::new("kubectl", event).detail(inv.output.join("\n")));
             self.transcript.push(TranscriptEntry {
                 at: inv.at,
@@ -813,7 +985,11 @@ fn named_targets(t: &Target) -> Vec<(Kind, Name, Name)> {
     let ns = t.namespace.clone().unwrap_or_else(|| "default".into());
     let mut out = t.objects.clone();
     if let Some(kind) = t.kind {
-        let ns = if kind.namespaced() { ns } else { Name::default() };
+        let ns = if kind.namespaced() {
+            ns
+        } else {
+            Name::default()
+        };
         out.extend(t.names.iter().map(|n| (kind, ns.clone(), n.clone())));
     }
     out
@@ -854,7 +1030,11 @@ fn label_patch(
     remove: &[Name],
     overwrite: bool,
 ) -> Result<Option<serde_json::Value>, String> {
-    let current = if annotate { &o.meta.annotations } else { &o.meta.labels };
+    let current = if annotate {
+        &o.meta.annotations
+    } else {
+        &o.meta.labels
+    };
     let mut m = serde_json::Map::new();
     for (k, v) in set {
         if let Some(old) = current.get(k) {
@@ -887,7 +1067,13 @@ fn render_read(action: &KubectlAction, objects: &[Arc<Object>], now: SimTime) ->
                 OutputFormat::Table | OutputFormat::Wide => {
                     let kind = target.kind.or_else(|| objects.first().map(|o| o.kind()));
                     match kind {
-                        Some(kind) if !refs.is_empty() => printer::get_table(kind, &refs, now, *output == OutputFormat::Wide, target.all_namespaces),
+                        Some(kind) if !refs.is_empty() => printer::get_table(
+                            kind,
+                            &refs,
+                            now,
+                            *output == OutputFormat::Wide,
+                            target.all_namespaces,
+                        ),
                         _ => {
                             let cluster_scoped = target.kind.is_some_and(|k| !k.namespaced());
                             let ns = (!target.all_namespaces && !cluster_scoped)
@@ -896,9 +1082,13 @@ fn render_read(action: &KubectlAction, objects: &[Arc<Object>], now: SimTime) ->
                         }
                     }
                 }
-                OutputFormat::Name => refs.iter().map(|o| format!("{}\n", kind_slash_name(o))).collect(),
+                OutputFormat::Name => refs
+                    .iter()
+                    .map(|o| format!("{}\n", kind_slash_name(o)))
+                    .collect(),
                 OutputFormat::Yaml | OutputFormat::Json => {
-                    let docs: Vec<serde_json::Value> = refs.iter().map(|o| crate::api::json::to_json(o)).collect();
+                    let docs: Vec<serde_json::Value> =
+                        refs.iter().map(|o| crate::api::json::to_json(o)).collect();
                     let value = if target.names.len() == 1 && docs.len() == 1 {
                         docs.into_iter().next().expect("one")
                     } else {
@@ -929,9 +1119,20 @@ mod tests {
     fn shell_split_handles_quotes() {
         assert_eq!(
             shell_split(r#"patch deploy web -p '{"spec":{"replicas":3}}' --type merge"#).unwrap(),
-            vec!["patch", "deploy", "web", "-p", r#"{"spec":{"replicas":3}}"#, "--type", "merge"]
+            vec![
+                "patch",
+                "deploy",
+                "web",
+                "-p",
+                r#"{"spec":{"replicas":3}}"#,
+                "--type",
+                "merge"
+            ]
         );
-        assert_eq!(shell_split(r#"label pod a "x=y z""#).unwrap(), vec!["label", "pod", "a", "x=y z"]);
+        assert_eq!(
+            shell_split(r#"label pod a "x=y z""#).unwrap(),
+            vec!["label", "pod", "a", "x=y z"]
+        );
         assert!(shell_split("get 'pods").is_err());
     }
 
@@ -957,7 +1158,13 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match parse("label pod p app=x tier- --overwrite").unwrap() {
-            KubectlAction::Label { target, set, remove, overwrite, annotate } => {
+            KubectlAction::Label {
+                target,
+                set,
+                remove,
+                overwrite,
+                annotate,
+            } => {
                 assert_eq!(target.names, vec![Name::from("p")]);
                 assert_eq!(set, vec![(Name::from("app"), Name::from("x"))]);
                 assert_eq!(remove, vec![Name::from("tier")]);
@@ -976,11 +1183,28 @@ mod tests {
 
     #[test]
     fn errors_read_like_kubectl() {
-        assert_eq!(parse("frobnicate pods").unwrap_err(), "error: unknown command \"frobnicate\" for \"kubectl\"");
-        assert_eq!(parse("get widgets").unwrap_err(), "error: the server doesn't have a resource type \"widgets\"");
-        assert!(parse("get pods --bogus").unwrap_err().starts_with("error: unknown flag: --bogus"));
-        assert_eq!(parse("delete pods").unwrap_err(), "error: resource(s) were provided, but no name was specified");
-        assert_eq!(parse("create -f nope.yaml").unwrap_err(), "no file nope.yaml");
-        assert_eq!(parse("scale deploy web").unwrap_err(), "error: required flag(s) \"replicas\" not set");
+        assert_eq!(
+            parse("frobnicate pods").unwrap_err(),
+            "error: unknown command \"frobnicate\" for \"kubectl\""
+        );
+        assert_eq!(
+            parse("get widgets").unwrap_err(),
+            "error: the server doesn't have a resource type \"widgets\""
+        );
+        assert!(parse("get pods --bogus")
+            .unwrap_err()
+            .starts_with("error: unknown flag: --bogus"));
+        assert_eq!(
+            parse("delete pods").unwrap_err(),
+            "error: resource(s) were provided, but no name was specified"
+        );
+        assert_eq!(
+            parse("create -f nope.yaml").unwrap_err(),
+            "no file nope.yaml"
+        );
+        assert_eq!(
+            parse("scale deploy web").unwrap_err(),
+            "error: required flag(s) \"replicas\" not set"
+        );
     }
 }

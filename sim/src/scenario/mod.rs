@@ -17,13 +17,15 @@ use crate::api::selector::LabelSelector;
 use crate::api::types::*;
 use crate::client::{ComponentId, Fault};
 use crate::cluster::{Cluster, DEFAULT_MAX_EVENTS};
-use crate::engine::{format_duration, parse_duration, RunawayError, SimDuration, SimTime, StopReason};
+use crate::engine::{
+    format_duration, parse_duration, RunawayError, SimDuration, SimTime, StopReason,
+};
 use crate::model::Model;
 use crate::network::CONTROL_PLANE;
 use crate::trace::Record;
 
-pub use kubectl::{Kubectl, KubectlAction, TranscriptEntry};
 use kubectl::{parse_kubectl, Target};
+pub use kubectl::{Kubectl, KubectlAction, TranscriptEntry};
 use schema::*;
 
 /// A scenario that could not be loaded: one message naming the file, the YAML path (or line)
@@ -43,7 +45,7 @@ fn err(message: impl Into<String>) -> ScenarioError {
 /// What happens at one point of the timeline.
 #[derive(Clone, Debug)]
 pub enum ActionKind {
-    Kubectl(KubectlAction),
+    Kubectl(Box<KubectlAction>),
     Fault(Fault),
     Note(String),
 }
@@ -128,7 +130,11 @@ impl Scenario {
 
     /// Parses a scenario from text. `source_name` names it in messages; relative paths in it
     /// resolve against `base_dir`.
-    pub fn from_yaml(text: &str, source_name: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
+    pub fn from_yaml(
+        text: &str,
+        source_name: &str,
+        base_dir: &Path,
+    ) -> Result<Scenario, ScenarioError> {
         let de = serde_yaml::Deserializer::from_str(text);
         let file: ScenarioFile = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -137,7 +143,11 @@ impl Scenario {
                 .location()
                 .map(|l| format!(":{}:{}", l.line(), l.column()))
                 .unwrap_or_default();
-            let path = if path == "." { String::new() } else { format!("{path}: ") };
+            let path = if path == "." {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
             err(format!("{source_name}{loc}: {path}{inner}"))
         })?;
         let mut c = Compiler {
@@ -169,9 +179,16 @@ impl Compiler {
             None => (Model::builtin(), "builtin:models/default.yaml".to_string()),
             Some(p) => {
                 let path = self.base.join(p);
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| self.at("model", format!("cannot read model file {}: {e}", path.display())))?;
-                (Model::from_yaml(&text, &path.display().to_string()).map_err(err)?, p.clone())
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    self.at(
+                        "model",
+                        format!("cannot read model file {}: {e}", path.display()),
+                    )
+                })?;
+                (
+                    Model::from_yaml(&text, &path.display().to_string()).map_err(err)?,
+                    p.clone(),
+                )
             }
         };
         let nodes = self.nodes(&f.cluster)?;
@@ -181,7 +198,12 @@ impl Compiler {
             let action = self.action(i, entry)?;
             // A note beside an action is traced at the same time, before it.
             if let (Some(n), false) = (note, matches!(action.kind, ActionKind::Note(_))) {
-                actions.push(TimedAction { at: action.at, index: i, command: format!("note: {n}"), kind: ActionKind::Note(n) });
+                actions.push(TimedAction {
+                    at: action.at,
+                    index: i,
+                    command: format!("note: {n}"),
+                    kind: ActionKind::Note(n),
+                });
             }
             actions.push(action);
         }
@@ -238,7 +260,11 @@ impl Compiler {
                 if !names.insert(name.clone()) {
                     return Err(self.at(&path, format!("node name {name:?} is used by two node groups; give them different namePrefix values")));
                 }
-                let mut labels: StringMap = group.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let mut labels: StringMap = group
+                    .labels
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 labels.insert("kubernetes.io/hostname", name.as_str());
                 labels.insert("kubernetes.io/os", "linux");
                 labels.insert("kubernetes.io/arch", "amd64");
@@ -251,9 +277,21 @@ impl Compiler {
                     last_update_time: Some(0),
                 };
                 let mut conditions: Vec<Condition> = [
-                    ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                    ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                    ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                    (
+                        "MemoryPressure",
+                        "KubeletHasSufficientMemory",
+                        "kubelet has sufficient memory available",
+                    ),
+                    (
+                        "DiskPressure",
+                        "KubeletHasNoDiskPressure",
+                        "kubelet has no disk pressure",
+                    ),
+                    (
+                        "PIDPressure",
+                        "KubeletHasSufficientPID",
+                        "kubelet has sufficient PID available",
+                    ),
                 ]
                 .into_iter()
                 .map(|(t, r, m)| Condition {
@@ -276,7 +314,8 @@ impl Compiler {
                         spec: NodeSpec {
                             unschedulable: false,
                             taints: taints.clone(),
-                            pod_cidr: format!("10.{}.{}.0/24", 244 + index / 256, index % 256).into(),
+                            pod_cidr: format!("10.{}.{}.0/24", 244 + index / 256, index % 256)
+                                .into(),
                             provider_id: format!("kubesim://{name}").into(),
                         },
                         status: NodeStatus {
@@ -286,7 +325,12 @@ impl Compiler {
                             addresses: vec![
                                 NodeAddress {
                                     type_: "InternalIP".into(),
-                                    address: format!("10.0.{}.{}", (index + 1) / 256, (index + 1) % 256).into(),
+                                    address: format!(
+                                        "10.0.{}.{}",
+                                        (index + 1) / 256,
+                                        (index + 1) % 256
+                                    )
+                                    .into(),
                                 },
                                 NodeAddress {
                                     type_: "Hostname".into(),
@@ -302,19 +346,35 @@ impl Compiler {
         Ok(nodes)
     }
 
-    fn resources(&self, path: &str, map: &BTreeMap<String, serde_yaml::Value>) -> Result<ResourceList, ScenarioError> {
+    fn resources(
+        &self,
+        path: &str,
+        map: &BTreeMap<String, serde_yaml::Value>,
+    ) -> Result<ResourceList, ScenarioError> {
         let mut list = ResourceList::new();
         for (k, v) in map {
             let text = match v {
                 serde_yaml::Value::String(s) => s.clone(),
                 serde_yaml::Value::Number(n) => n.to_string(),
-                _ => return Err(self.at(&format!("{path}.{k}"), "expected a quantity such as 4, 500m or 16Gi")),
+                _ => {
+                    return Err(self.at(
+                        &format!("{path}.{k}"),
+                        "expected a quantity such as 4, 500m or 16Gi",
+                    ))
+                }
             };
-            let q: Quantity = text
-                .parse()
-                .map_err(|e| self.at(&format!("{path}.{k}"), format!("invalid quantity {text:?}: {e}")))?;
+            let q: Quantity = text.parse().map_err(|e| {
+                self.at(
+                    &format!("{path}.{k}"),
+                    format!("invalid quantity {text:?}: {e}"),
+                )
+            })?;
             let name = ResourceName::parse(k);
-            let amount = if name == ResourceName::Cpu { q.milli_value() } else { q.value() };
+            let amount = if name == ResourceName::Cpu {
+                q.milli_value()
+            } else {
+                q.value()
+            };
             list.set(name, amount);
         }
         Ok(list)
@@ -331,11 +391,19 @@ impl Compiler {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(&path)
                 .map_err(|e| format!("error: the path \"{rel}\" cannot be read: {e}"))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+                .filter(|p| {
+                    matches!(
+                        p.extension().and_then(|e| e.to_str()),
+                        Some("yaml" | "yml" | "json")
+                    )
+                })
                 .collect();
             entries.sort();
             for e in entries {
-                let shown = Path::new(rel).join(e.file_name().unwrap_or_default()).display().to_string();
+                let shown = Path::new(rel)
+                    .join(e.file_name().unwrap_or_default())
+                    .display()
+                    .to_string();
                 files.push((e, shown));
             }
         } else {
@@ -348,7 +416,12 @@ impl Compiler {
             let parsed = parse_manifests(&text, &shown).map_err(|e| e.to_string())?;
             for p in parsed {
                 for w in &p.warnings {
-                    self.warnings.push(format!("{shown}: document {}: {}: {}", p.document + 1, w.path, w.message));
+                    self.warnings.push(format!(
+                        "{shown}: document {}: {}: {}",
+                        p.document + 1,
+                        w.path,
+                        w.message
+                    ));
                 }
                 out.push(p.object);
             }
@@ -356,9 +429,15 @@ impl Compiler {
         Ok(out)
     }
 
-    fn inline_manifests(&mut self, path: &str, value: serde_yaml::Value) -> Result<Vec<Object>, ScenarioError> {
+    fn inline_manifests(
+        &mut self,
+        path: &str,
+        value: serde_yaml::Value,
+    ) -> Result<Vec<Object>, ScenarioError> {
         match value {
-            serde_yaml::Value::String(file) => self.load_manifest_file(&file).map_err(|e| self.at(path, e)),
+            serde_yaml::Value::String(file) => {
+                self.load_manifest_file(&file).map_err(|e| self.at(path, e))
+            }
             serde_yaml::Value::Sequence(items) => {
                 let mut out = Vec::new();
                 for (i, item) in items.into_iter().enumerate() {
@@ -367,17 +446,24 @@ impl Compiler {
                 Ok(out)
             }
             v @ serde_yaml::Value::Mapping(_) => {
-                let json: serde_json::Value =
-                    serde_json::to_value(&v).map_err(|e| self.at(path, format!("not a valid manifest: {e}")))?;
-                let scenario_file = Path::new(&self.source_name).file_name().and_then(|n| n.to_str()).unwrap_or("scenario");
+                let json: serde_json::Value = serde_json::to_value(&v)
+                    .map_err(|e| self.at(path, format!("not a valid manifest: {e}")))?;
+                let scenario_file = Path::new(&self.source_name)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("scenario");
                 let source = format!("{scenario_file}: {path}");
                 let parsed = parse_value(json, &source, 0).map_err(|e| err(e.to_string()))?;
                 for w in &parsed.warnings {
-                    self.warnings.push(format!("{source}: {}: {}", w.path, w.message));
+                    self.warnings
+                        .push(format!("{source}: {}: {}", w.path, w.message));
                 }
                 Ok(vec![parsed.object])
             }
-            _ => Err(self.at(path, "expected a manifest (a mapping), a list of manifests, or a file path")),
+            _ => Err(self.at(
+                path,
+                "expected a manifest (a mapping), a list of manifests, or a file path",
+            )),
         }
     }
 
@@ -402,18 +488,41 @@ impl Compiler {
         let (command, kind) = if let Some(line) = e.kubectl {
             let sub = format!("{path}.kubectl");
             let mut loader = |f: &str| self.load_manifest_file(f);
-            let action = parse_kubectl(&line, &mut loader).map_err(|m| err(format!("{}: {sub}: {m}", self.source_name)))?;
-            let shown = if line.trim_start().starts_with("kubectl") { line.trim().to_string() } else { format!("kubectl {}", line.trim()) };
-            (shown, ActionKind::Kubectl(action))
+            let action = parse_kubectl(&line, &mut loader)
+                .map_err(|m| err(format!("{}: {sub}: {m}", self.source_name)))?;
+            let shown = if line.trim_start().starts_with("kubectl") {
+                line.trim().to_string()
+            } else {
+                format!("kubectl {}", line.trim())
+            };
+            (shown, ActionKind::Kubectl(Box::new(action)))
         } else if let Some(v) = e.apply {
             let objects = self.inline_manifests(&format!("{path}.apply"), v)?;
-            (format!("apply ({path})"), ActionKind::Kubectl(KubectlAction::Apply { objects, source: path.clone() }))
+            (
+                format!("apply ({path})"),
+                ActionKind::Kubectl(Box::new(KubectlAction::Apply {
+                    objects,
+                    source: path.clone(),
+                })),
+            )
         } else if let Some(v) = e.create {
             let objects = self.inline_manifests(&format!("{path}.create"), v)?;
-            (format!("create ({path})"), ActionKind::Kubectl(KubectlAction::Create { objects, source: path.clone() }))
+            (
+                format!("create ({path})"),
+                ActionKind::Kubectl(Box::new(KubectlAction::Create {
+                    objects,
+                    source: path.clone(),
+                })),
+            )
         } else if let Some(v) = e.replace {
             let objects = self.inline_manifests(&format!("{path}.replace"), v)?;
-            (format!("replace ({path})"), ActionKind::Kubectl(KubectlAction::Replace { objects, source: path.clone() }))
+            (
+                format!("replace ({path})"),
+                ActionKind::Kubectl(Box::new(KubectlAction::Replace {
+                    objects,
+                    source: path.clone(),
+                })),
+            )
         } else if let Some(d) = e.delete {
             let kind = self.kind(&format!("{path}.delete.kind"), &d.kind)?;
             let propagation = match d.propagation_policy.as_deref() {
@@ -441,15 +550,21 @@ impl Compiler {
             };
             (
                 format!("delete {}/{}", kind.resource(), d.name),
-                ActionKind::Kubectl(KubectlAction::Delete { target, options }),
+                ActionKind::Kubectl(Box::new(KubectlAction::Delete { target, options })),
             )
         } else if let Some(p) = e.patch {
             let kind = self.kind(&format!("{path}.patch.kind"), &p.kind)?;
-            let patch = serde_json::to_value(&p.patch).map_err(|m| self.at(&format!("{path}.patch.patch"), m))?;
+            let patch = serde_json::to_value(&p.patch)
+                .map_err(|m| self.at(&format!("{path}.patch.patch"), m))?;
             let status = match p.subresource.as_deref() {
                 None => false,
                 Some("status") => true,
-                Some(other) => return Err(self.at(&format!("{path}.patch.subresource"), format!("unknown subresource {other:?}; only \"status\" is supported"))),
+                Some(other) => {
+                    return Err(self.at(
+                        &format!("{path}.patch.subresource"),
+                        format!("unknown subresource {other:?}; only \"status\" is supported"),
+                    ))
+                }
             };
             let target = Target {
                 kind: Some(kind),
@@ -459,20 +574,36 @@ impl Compiler {
             };
             (
                 format!("patch {}/{}", kind.resource(), p.name),
-                ActionKind::Kubectl(KubectlAction::Patch { target, patch, status }),
+                ActionKind::Kubectl(Box::new(KubectlAction::Patch {
+                    target,
+                    patch,
+                    status,
+                })),
             )
         } else if let Some(f) = e.fault {
             let Some(d) = f.etcd_outage else {
-                return Err(self.at(&format!("{path}.fault"), "names no fault; supported: etcdOutage"));
+                return Err(self.at(
+                    &format!("{path}.fault"),
+                    "names no fault; supported: etcdOutage",
+                ));
             };
-            let duration = parse_duration(&d).map_err(|m| self.at(&format!("{path}.fault.etcdOutage"), m))?;
-            (format!("fault etcdOutage {d}"), ActionKind::Fault(Fault::EtcdOutage { duration }))
+            let duration =
+                parse_duration(&d).map_err(|m| self.at(&format!("{path}.fault.etcdOutage"), m))?;
+            (
+                format!("fault etcdOutage {d}"),
+                ActionKind::Fault(Fault::EtcdOutage { duration }),
+            )
         } else if let Some(n) = e.note.clone() {
             (format!("note: {n}"), ActionKind::Note(n))
         } else {
             return Err(self.at(&path, "has no action; expected one of kubectl, apply, create, replace, delete, patch, fault, note"));
         };
-        Ok(TimedAction { at, index: i, command, kind })
+        Ok(TimedAction {
+            at,
+            index: i,
+            command,
+            kind,
+        })
     }
 
     fn kind(&self, path: &str, s: &str) -> Result<Kind, ScenarioError> {
@@ -483,9 +614,19 @@ impl Compiler {
 
     fn expectation(&self, i: usize, e: schema::Expectation) -> Result<Expectation, ScenarioError> {
         let path = format!("expect[{i}]");
-        let chosen = [e.objects.is_some(), e.trace.is_some(), e.kubectl_errors.is_some()].iter().filter(|x| **x).count();
+        let chosen = [
+            e.objects.is_some(),
+            e.trace.is_some(),
+            e.kubectl_errors.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
         if chosen != 1 {
-            return Err(self.at(&path, "must have exactly one of objects, trace, kubectlErrors"));
+            return Err(self.at(
+                &path,
+                "must have exactly one of objects, trace, kubectlErrors",
+            ));
         }
         if e.count.is_none() && e.min.is_none() && e.max.is_none() {
             return Err(self.at(&path, "must bound the count with count, min or max"));
@@ -493,15 +634,39 @@ impl Compiler {
         let (target, auto) = if let Some(o) = e.objects {
             let kind = self.kind(&format!("{path}.objects.kind"), &o.kind)?;
             let selector = match &o.label_selector {
-                Some(s) => Some(LabelSelector::parse(s).map_err(|m| self.at(&format!("{path}.objects.labelSelector"), m))?),
+                Some(s) => Some(
+                    LabelSelector::parse(s)
+                        .map_err(|m| self.at(&format!("{path}.objects.labelSelector"), m))?,
+                ),
                 None => None,
             };
             let phase = match &o.phase {
-                Some(p) => Some(PodPhase::parse(p).ok_or_else(|| self.at(&format!("{path}.objects.phase"), format!("unknown pod phase {p:?}")))?),
+                Some(p) => Some(PodPhase::parse(p).ok_or_else(|| {
+                    self.at(
+                        &format!("{path}.objects.phase"),
+                        format!("unknown pod phase {p:?}"),
+                    )
+                })?),
                 None => None,
             };
-            let auto = format!("{} objects{}", kind.as_str(), o.phase.as_ref().map(|p| format!(" in phase {p}")).unwrap_or_default());
-            (ExpectTarget::Objects { kind, namespace: o.namespace, name: o.name, selector, phase }, auto)
+            let auto = format!(
+                "{} objects{}",
+                kind.as_str(),
+                o.phase
+                    .as_ref()
+                    .map(|p| format!(" in phase {p}"))
+                    .unwrap_or_default()
+            );
+            (
+                ExpectTarget::Objects {
+                    kind,
+                    namespace: o.namespace,
+                    name: o.name,
+                    selector,
+                    phase,
+                },
+                auto,
+            )
         } else if let Some(t) = e.trace {
             let auto = format!("trace rows {}", t.event);
             (
@@ -517,9 +682,18 @@ impl Compiler {
                 auto,
             )
         } else {
-            (ExpectTarget::KubectlErrors, "failed kubectl commands".to_string())
+            (
+                ExpectTarget::KubectlErrors,
+                "failed kubectl commands".to_string(),
+            )
         };
-        Ok(Expectation { description: e.description.unwrap_or(auto), target, count: e.count, min: e.min, max: e.max })
+        Ok(Expectation {
+            description: e.description.unwrap_or(auto),
+            target,
+            count: e.count,
+            min: e.min,
+            max: e.max,
+        })
     }
 }
 
@@ -549,22 +723,35 @@ impl Simulation {
         for node in &scenario.nodes {
             cluster.add_host(&node.meta.name);
             cluster
-                .admin_request("cluster-bootstrap", Request::Create { object: node.clone() })
+                .admin_request(
+                    "cluster-bootstrap",
+                    Request::Create {
+                        object: node.clone(),
+                    },
+                )
                 .expect("scenario nodes are valid and uniquely named");
         }
-        let kubectl = cluster.add_component("kubectl", CONTROL_PLANE, Box::new(Kubectl::new()), None);
+        let kubectl =
+            cluster.add_component("kubectl", CONTROL_PLANE, Box::new(Kubectl::new()), None);
         for (tag, action) in scenario.actions.iter().enumerate() {
             match &action.kind {
                 ActionKind::Kubectl(k) => {
-                    let kc: &mut Kubectl = cluster.component_mut(kubectl).expect("kubectl component");
-                    kc.schedule(tag as u64, action.at, action.command.clone(), k.clone());
+                    let kc: &mut Kubectl =
+                        cluster.component_mut(kubectl).expect("kubectl component");
+                    kc.schedule(tag as u64, action.at, action.command.clone(), (**k).clone());
                     cluster.schedule_timer(action.at, kubectl, tag as u64);
                 }
                 ActionKind::Fault(f) => cluster.schedule_fault(action.at, None, f.clone()),
                 ActionKind::Note(_) => cluster.schedule_hook(action.at, tag as u64),
             }
         }
-        Simulation { scenario, seed, cluster, kubectl, stop: None }
+        Simulation {
+            scenario,
+            seed,
+            cluster,
+            kubectl,
+            stop: None,
+        }
     }
 
     /// Loads and sets up a scenario file in one step.
@@ -589,7 +776,10 @@ impl Simulation {
     }
     /// What kubectl printed, command by command.
     pub fn kubectl_transcript(&self) -> &[TranscriptEntry] {
-        self.cluster.component::<Kubectl>(self.kubectl).map(|k| k.transcript()).unwrap_or(&[])
+        self.cluster
+            .component::<Kubectl>(self.kubectl)
+            .map(|k| k.transcript())
+            .unwrap_or(&[])
     }
 
     /// Runs to the end. `progress` is called now and then with the virtual time reached.
@@ -608,7 +798,10 @@ impl Simulation {
     }
 
     /// Runs until `cond` holds or the run ends.
-    pub fn run_until(&mut self, mut cond: impl FnMut(&Cluster) -> bool) -> Result<StopReason, RunawayError> {
+    pub fn run_until(
+        &mut self,
+        mut cond: impl FnMut(&Cluster) -> bool,
+    ) -> Result<StopReason, RunawayError> {
         while self.step()? {
             if cond(&self.cluster) {
                 return Ok(StopReason::Condition);
@@ -623,9 +816,13 @@ impl Simulation {
     pub fn step(&mut self) -> Result<bool, RunawayError> {
         let more = self.cluster.step()?;
         for tag in self.cluster.take_fired_hooks() {
-            if let Some(ActionKind::Note(n)) = self.scenario.actions.get(tag as usize).map(|a| &a.kind) {
+            if let Some(ActionKind::Note(n)) =
+                self.scenario.actions.get(tag as usize).map(|a| &a.kind)
+            {
                 let now = self.cluster.now();
-                self.cluster.trace_mut().emit(now, Record::new("scenario", "Note").detail(n.clone()));
+                self.cluster
+                    .trace_mut()
+                    .emit(now, Record::new("scenario", "Note").detail(n.clone()));
             }
         }
         Ok(more)
@@ -651,23 +848,44 @@ impl Simulation {
                     parts.push(format!("<= {m}"));
                     passed &= actual <= m;
                 }
-                ExpectationResult { description: e.description.clone(), actual, expected: parts.join(" and "), passed }
+                ExpectationResult {
+                    description: e.description.clone(),
+                    actual,
+                    expected: parts.join(" and "),
+                    passed,
+                }
             })
             .collect()
     }
 
     fn measure(&self, t: &ExpectTarget) -> u64 {
         match t {
-            ExpectTarget::Objects { kind, namespace, name, selector, phase } => self
+            ExpectTarget::Objects {
+                kind,
+                namespace,
+                name,
+                selector,
+                phase,
+            } => self
                 .cluster
                 .api()
                 .list(*kind, namespace.as_deref())
                 .iter()
                 .filter(|o| name.as_ref().is_none_or(|n| o.meta.name == n.as_str()))
                 .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta.labels)))
-                .filter(|o| phase.is_none_or(|p| o.as_pod().is_some_and(|pod| pod.status.phase == p)))
+                .filter(|o| {
+                    phase.is_none_or(|p| o.as_pod().is_some_and(|pod| pod.status.phase == p))
+                })
                 .count() as u64,
-            ExpectTarget::Trace { event, component, kind, namespace, name, node, detail_contains } => self
+            ExpectTarget::Trace {
+                event,
+                component,
+                kind,
+                namespace,
+                name,
+                node,
+                detail_contains,
+            } => self
                 .cluster
                 .trace()
                 .rows()
@@ -678,9 +896,16 @@ impl Simulation {
                 .filter(|r| namespace.as_ref().is_none_or(|c| r.namespace == c.as_str()))
                 .filter(|r| name.as_ref().is_none_or(|c| r.name == c.as_str()))
                 .filter(|r| node.as_ref().is_none_or(|c| r.node == c.as_str()))
-                .filter(|r| detail_contains.as_ref().is_none_or(|c| r.detail.contains(c.as_str())))
+                .filter(|r| {
+                    detail_contains
+                        .as_ref()
+                        .is_none_or(|c| r.detail.contains(c.as_str()))
+                })
                 .count() as u64,
-            ExpectTarget::KubectlErrors => self.cluster.component::<Kubectl>(self.kubectl).map_or(0, |k| k.errors()),
+            ExpectTarget::KubectlErrors => self
+                .cluster
+                .component::<Kubectl>(self.kubectl)
+                .map_or(0, |k| k.errors()),
         }
     }
 
@@ -701,7 +926,11 @@ impl Simulation {
             }
         }
         let stats = api.stats();
-        let errors: BTreeMap<String, u64> = stats.errors.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let errors: BTreeMap<String, u64> = stats
+            .errors
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
         let expectations: Vec<serde_json::Value> = self
             .check_expectations()
             .into_iter()
@@ -753,7 +982,8 @@ impl Simulation {
     pub fn write_files(&self, dir: &Path) -> std::io::Result<()> {
         let f = std::fs::File::create(dir.join("trace.csv"))?;
         self.cluster.trace().write_csv(std::io::BufWriter::new(f))?;
-        let mut summary = serde_json::to_string_pretty(&self.summary()).map_err(std::io::Error::other)?;
+        let mut summary =
+            serde_json::to_string_pretty(&self.summary()).map_err(std::io::Error::other)?;
         summary.push('\n');
         std::fs::write(dir.join("summary.json"), summary)?;
         std::fs::write(dir.join("kubectl.txt"), self.transcript_text())?;
@@ -763,9 +993,15 @@ impl Simulation {
 
 /// Fills a temporary folder beside `dir`, then replaces `dir` with it, so that a folder
 /// named `dir` is always complete.
-pub fn write_dir_atomically(dir: &Path, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
+pub fn write_dir_atomically(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if tmp.exists() {

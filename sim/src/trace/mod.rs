@@ -105,7 +105,10 @@ impl Trace {
             return;
         }
         let seq = self.rows.len() as u64;
-        debug_assert!(self.rows.last().is_none_or(|l| l.time_ns <= time_ns), "trace rows out of time order");
+        debug_assert!(
+            self.rows.last().is_none_or(|l| l.time_ns <= time_ns),
+            "trace rows out of time order"
+        );
         self.rows.push(TraceRow {
             time_ns,
             seq,
@@ -172,7 +175,12 @@ mod tests {
     #[test]
     fn rows_get_sequence_numbers_and_csv_quotes_details() {
         let mut t = Trace::new();
-        t.emit(5, Record::new("kubectl", "ApiCreate").object("Pod", "default", "web").detail("a, \"b\""));
+        t.emit(
+            5,
+            Record::new("kubectl", "ApiCreate")
+                .object("Pod", "default", "web")
+                .detail("a, \"b\""),
+        );
         t.emit(5, Record::new("kube-apiserver", "ApiCreate"));
         let mut out = Vec::new();
         t.write_csv(&mut out).unwrap();
