@@ -1,4 +1,1467 @@
-// placeholder: object validation lands with the validation branch
-use crate::api::types::Object;
-pub fn validate_object(_obj: &Object, _old: Option<&Object>) -> Vec<String> { Vec::new() }
-pub fn render_errors(errors: &[String]) -> String { errors.join(", ") }
+//! Per-kind object validation run by the API server on create and update, porting
+//! upstream's checks and messages (pkg/apis/{core,apps,batch}/validation/validation.go)
+//! for the fields kubesim models.
+
+use crate::api::json::format_quantity;
+use crate::api::selector::{LabelSelector, SelectorOperator};
+use crate::api::types::{
+    Body, Container, ContainerPort, Handler, IntOrString, Kind, Lifecycle, Object, ObjectMeta,
+    PodSpec, Probe, Protocol, ResourceName, ResourceRequirements, RestartPolicy, StringMap,
+    TaintEffect, Toleration, TolerationOperator, UnsatisfiableConstraintAction,
+};
+use crate::api::validation::{
+    aggregate_message, go_quote, is_dns1123_label, is_qualified_name, is_valid_label_value,
+    name_is_dns1035_label, name_is_dns_label, name_is_dns_subdomain, validate_annotations,
+    validate_label_name, validate_labels, validate_object_meta_name, BadValue, ErrorList,
+    FieldError, FieldPath, ValidateNameFn,
+};
+
+// Message constants of pkg/apis/core/validation/validation.go.
+const IS_NEGATIVE_ERROR_MSG: &str = "must be greater than or equal to 0";
+const IS_NOT_POSITIVE_ERROR_MSG: &str = "must be greater than zero";
+const FIELD_IMMUTABLE_ERROR_MSG: &str = "field is immutable";
+const PORT_RANGE_ERROR_MSG: &str = "must be between 1 and 65535, inclusive";
+
+/// Validates `obj` as the API server does on create (`old` = `None`) or on update
+/// (`old` = the stored object). Errors come in upstream's order.
+pub fn validate_object(obj: &Object, old: Option<&Object>) -> ErrorList {
+    let mut errs = validate_object_meta(&obj.meta, obj.kind());
+    let old_body = old.map(|o| &o.body);
+    match &obj.body {
+        Body::Pod(pod) => {
+            errs.extend(validate_pod_spec(&pod.spec, &FieldPath::new("spec")));
+            if let Some(Body::Pod(old_pod)) = old_body {
+                errs.extend(validate_pod_update(&pod.spec, &old_pod.spec));
+            }
+        }
+        _ => {}
+    }
+    errs
+}
+
+/// The message of `errs.ToAggregate()`: one error as is, several as `[a, b]`.
+pub fn render_errors(errors: &[FieldError]) -> String {
+    aggregate_message(errors).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Go `%#v` renderings of values upstream reports as structs or maps
+// ---------------------------------------------------------------------------
+
+/// `%#v` of a `map[string]string` (keys sorted, as fmt prints maps); empty prints as nil,
+/// which is what a manifest without the field decodes to.
+fn go_map(map: &StringMap) -> String {
+    if map.is_empty() {
+        return "map[string]string(nil)".to_string();
+    }
+    let pairs: Vec<String> = map
+        .iter()
+        .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v)))
+        .collect();
+    format!("map[string]string{{{}}}", pairs.join(", "))
+}
+
+/// `%#v` of a `[]string`.
+fn go_string_slice<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        return "[]string(nil)".to_string();
+    }
+    let quoted: Vec<String> = items.iter().map(|s| go_quote(s.as_ref())).collect();
+    format!("[]string{{{}}}", quoted.join(", "))
+}
+
+/// Go prints a non-nil pointer nested in a struct as its address, which differs per run;
+/// a fixed stand-in keeps messages deterministic.
+const GO_POINTER_STANDIN: &str = "0xc000000000";
+
+/// `%#v` of a `metav1.LabelSelector` (field.Invalid with `spec.selector`).
+fn go_label_selector(sel: &LabelSelector) -> String {
+    let exprs = if sel.match_expressions.is_empty() {
+        "[]v1.LabelSelectorRequirement(nil)".to_string()
+    } else {
+        let items: Vec<String> = sel
+            .match_expressions
+            .iter()
+            .map(|r| {
+                format!(
+                    "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{}}}",
+                    go_quote(&r.key),
+                    go_quote(selector_operator_str(r.operator)),
+                    go_string_slice(&r.values)
+                )
+            })
+            .collect();
+        format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
+    };
+    format!(
+        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{}}}",
+        go_map(&sel.match_labels),
+        exprs
+    )
+}
+
+/// metav1 knows only the set-based operators; `=`/`!=` from the string form map onto them.
+fn selector_operator_str(op: SelectorOperator) -> &'static str {
+    match op {
+        SelectorOperator::In | SelectorOperator::Equals => "In",
+        SelectorOperator::NotIn | SelectorOperator::NotEquals => "NotIn",
+        SelectorOperator::Exists => "Exists",
+        SelectorOperator::DoesNotExist => "DoesNotExist",
+    }
+}
+
+/// `%#v` of an `intstr.IntOrString` (its `String()` has a pointer receiver, so upstream's
+/// error body falls back to the raw struct).
+fn go_int_or_string(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
+        IntOrString::String(s) => {
+            format!(
+                "intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}",
+                go_quote(s)
+            )
+        }
+    }
+}
+
+fn go_ptr(type_name: &str, present: bool) -> String {
+    if present {
+        format!("(*{type_name})({GO_POINTER_STANDIN})")
+    } else {
+        format!("(*{type_name})(nil)")
+    }
+}
+
+fn toleration_operator_str(op: TolerationOperator) -> &'static str {
+    match op {
+        TolerationOperator::Equal => "Equal",
+        TolerationOperator::Exists => "Exists",
+    }
+}
+
+fn effect_str(effect: Option<TaintEffect>) -> &'static str {
+    effect.map(TaintEffect::as_str).unwrap_or("")
+}
+
+/// `%#v` of a `core.Toleration`.
+fn go_toleration(t: &Toleration) -> String {
+    format!(
+        "core.Toleration{{Key:{}, Operator:{}, Value:{}, Effect:{}, TolerationSeconds:{}}}",
+        go_quote(&t.key),
+        go_quote(toleration_operator_str(t.operator)),
+        go_quote(&t.value),
+        go_quote(effect_str(t.effect)),
+        go_ptr("int64", t.toleration_seconds.is_some())
+    )
+}
+
+fn raw(s: String) -> BadValue {
+    BadValue::Raw(s)
+}
+
+// ---------------------------------------------------------------------------
+// Small shared checks
+// ---------------------------------------------------------------------------
+
+/// `ValidateNonnegativeField`.
+fn validate_nonnegative(value: i64, path: &FieldPath, errs: &mut ErrorList) {
+    if value < 0 {
+        errs.push(FieldError::invalid(path, value, IS_NEGATIVE_ERROR_MSG));
+    }
+}
+
+/// `ValidateDNS1123Label`.
+fn validate_dns1123_label(value: &str, path: &FieldPath, errs: &mut ErrorList) {
+    for msg in is_dns1123_label(value) {
+        errs.push(FieldError::invalid(path, value, msg));
+    }
+}
+
+/// `validation.IsValidPortNum`.
+fn is_valid_port_num(port: i64) -> bool {
+    (1..=65535).contains(&port)
+}
+
+/// `validation.IsValidPortName`.
+fn is_valid_port_name(port: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if port.len() > 15 {
+        errs.push(crate::api::validation::max_len_error(15));
+    }
+    if port.is_empty()
+        || !port
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
+        );
+    }
+    if !port.bytes().any(|b| b.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_string());
+    }
+    if port.contains("--") {
+        errs.push("must not contain consecutive hyphens".to_string());
+    }
+    if port.starts_with('-') || port.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".to_string());
+    }
+    errs
+}
+
+/// `ValidatePortNumOrName`.
+fn validate_port_num_or_name(port: &IntOrString, path: &FieldPath, errs: &mut ErrorList) {
+    match port {
+        IntOrString::Int(i) => {
+            if !is_valid_port_num(i64::from(*i)) {
+                errs.push(FieldError::invalid(path, *i, PORT_RANGE_ERROR_MSG));
+            }
+        }
+        IntOrString::String(s) => {
+            for msg in is_valid_port_name(s) {
+                errs.push(FieldError::invalid(path, s.as_str(), msg));
+            }
+        }
+    }
+}
+
+/// `ValidateImmutableField` for values already rendered the way upstream prints them.
+fn validate_immutable(changed: bool, new_value: BadValue, path: &FieldPath, errs: &mut ErrorList) {
+    if changed {
+        errs.push(FieldError::invalid(
+            path,
+            new_value,
+            FIELD_IMMUTABLE_ERROR_MSG,
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// ObjectMeta (staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go)
+// ---------------------------------------------------------------------------
+
+/// The name rule of each kind: `ValidatePodName`, `ValidateServiceName` (DNS-1035),
+/// `ValidateNamespaceName` (DNS-1123 label), `ValidateNodeName`, ... (DNS subdomain).
+fn name_fn(kind: Kind) -> ValidateNameFn {
+    match kind {
+        Kind::Namespace => name_is_dns_label,
+        Kind::Service => name_is_dns1035_label,
+        _ => name_is_dns_subdomain,
+    }
+}
+
+/// `ValidateObjectMetaAccessor`: name/generateName, namespace (required for namespaced
+/// kinds, forbidden otherwise), generation, labels, annotations and finalizers.
+fn validate_object_meta(meta: &ObjectMeta, kind: Kind) -> ErrorList {
+    let path = FieldPath::new("metadata");
+    let mut errs = validate_object_meta_name(&meta.name, &meta.generate_name, name_fn(kind), &path);
+    let ns_path = path.child("namespace");
+    if kind.namespaced() {
+        if meta.namespace.is_empty() {
+            errs.push(FieldError::required(&ns_path, ""));
+        } else {
+            for msg in name_is_dns_label(&meta.namespace, false) {
+                errs.push(FieldError::invalid(&ns_path, meta.namespace.as_str(), msg));
+            }
+        }
+    } else if !meta.namespace.is_empty() {
+        errs.push(FieldError::forbidden(&ns_path, "not allowed on this type"));
+    }
+    validate_nonnegative(meta.generation, &path.child("generation"), &mut errs);
+    errs.extend(validate_labels(meta.labels.iter(), &path.child("labels")));
+    errs.extend(validate_annotations(
+        meta.annotations.iter(),
+        &path.child("annotations"),
+    ));
+    // ValidateFinalizers: each a qualified name; orphan and foreground are exclusive.
+    let fin_path = path.child("finalizers");
+    for f in &meta.finalizers {
+        for msg in is_qualified_name(f) {
+            errs.push(FieldError::invalid(&fin_path, f.as_str(), msg));
+        }
+    }
+    let has = |name: &str| meta.finalizers.iter().any(|f| f == name);
+    if has("orphan") && has("foregroundDeletion") {
+        errs.push(FieldError::invalid(
+            &fin_path,
+            raw(go_string_slice(&meta.finalizers)),
+            "finalizer orphan and foregroundDeletion cannot be both set",
+        ));
+    }
+    errs
+}
+
+// ---------------------------------------------------------------------------
+// Pod spec (pkg/apis/core/validation/validation.go)
+// ---------------------------------------------------------------------------
+
+/// `ValidatePodSpec`, for the modelled fields, in upstream's order.
+fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> ErrorList {
+    let mut errs = ErrorList::new();
+    validate_volumes(spec, &path.child("volumes"), &mut errs);
+    let grace = spec.termination_grace_period_seconds;
+    validate_containers(
+        &spec.containers,
+        grace,
+        &path.child("containers"),
+        &mut errs,
+    );
+    validate_init_containers(spec, grace, &path.child("initContainers"), &mut errs);
+    validate_host_network_deps(spec, path, &mut errs);
+    errs.extend(validate_labels(
+        spec.node_selector.iter(),
+        &path.child("nodeSelector"),
+    ));
+    validate_topology_spread_constraints(spec, &path.child("topologySpreadConstraints"), &mut errs);
+    if !spec.node_name.is_empty() {
+        for msg in name_is_dns_subdomain(&spec.node_name, false) {
+            errs.push(FieldError::invalid(
+                &path.child("nodeName"),
+                spec.node_name.as_str(),
+                msg,
+            ));
+        }
+    }
+    if let Some(ads) = spec.active_deadline_seconds {
+        if !(1..=i64::from(i32::MAX)).contains(&ads) {
+            errs.push(FieldError::invalid(
+                &path.child("activeDeadlineSeconds"),
+                ads,
+                format!("must be between 1 and {}, inclusive", i32::MAX),
+            ));
+        }
+    }
+    if !spec.hostname.is_empty() {
+        validate_dns1123_label(&spec.hostname, &path.child("hostname"), &mut errs);
+    }
+    if !spec.subdomain.is_empty() {
+        validate_dns1123_label(&spec.subdomain, &path.child("subdomain"), &mut errs);
+    }
+    validate_tolerations(&spec.tolerations, &path.child("tolerations"), &mut errs);
+    if !spec.priority_class_name.is_empty() {
+        for msg in name_is_dns_subdomain(&spec.priority_class_name, false) {
+            errs.push(FieldError::invalid(
+                &path.child("priorityClassName"),
+                spec.priority_class_name.as_str(),
+                msg,
+            ));
+        }
+    }
+    errs
+}
+
+/// `ValidateVolumes`: names required, DNS-1123 labels, unique.
+fn validate_volumes(spec: &PodSpec, path: &FieldPath, errs: &mut ErrorList) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, vol) in spec.volumes.iter().enumerate() {
+        let name_path = path.index(i).child("name");
+        if vol.name.is_empty() {
+            errs.push(FieldError::required(&name_path, ""));
+        } else {
+            validate_dns1123_label(&vol.name, &name_path, errs);
+        }
+        if seen.contains(&vol.name.as_str()) {
+            errs.push(FieldError::duplicate(&name_path, vol.name.as_str()));
+        } else {
+            seen.push(&vol.name);
+        }
+    }
+}
+
+/// `validateContainers`: the regular containers.
+fn validate_containers(
+    containers: &[Container],
+    grace: i64,
+    path: &FieldPath,
+    errs: &mut ErrorList,
+) {
+    if containers.is_empty() {
+        errs.push(FieldError::required(path, ""));
+        return;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (i, ctr) in containers.iter().enumerate() {
+        let cpath = path.index(i);
+        validate_container_common(ctr, &cpath, errs);
+        if names.contains(&ctr.name.as_str()) {
+            errs.push(FieldError::duplicate(
+                &cpath.child("name"),
+                ctr.name.as_str(),
+            ));
+        } else {
+            names.push(&ctr.name);
+        }
+        validate_container_hooks_and_probes(ctr, grace, &cpath, errs);
+        if ctr.restart_policy.is_some() {
+            errs.push(FieldError::forbidden(
+                &cpath.child("restartPolicy"),
+                "may not be set for non-init containers",
+            ));
+        }
+    }
+    check_host_port_conflicts(containers, path, errs);
+}
+
+/// `validateInitContainers`: names unique across init and regular containers; probes and
+/// lifecycle only for sidecars (`restartPolicy: Always`).
+fn validate_init_containers(spec: &PodSpec, grace: i64, path: &FieldPath, errs: &mut ErrorList) {
+    let mut names: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+    const NOT_SIDECAR: &str = "may not be set for init containers without restartPolicy=Always";
+    for (i, ctr) in spec.init_containers.iter().enumerate() {
+        let cpath = path.index(i);
+        validate_container_common(ctr, &cpath, errs);
+        let sidecar = ctr.restart_policy == Some(RestartPolicy::Always);
+        if let Some(policy) = ctr.restart_policy {
+            if !sidecar {
+                errs.push(FieldError::not_supported(
+                    &cpath.child("restartPolicy"),
+                    policy.as_str(),
+                    &["Always"],
+                ));
+            }
+        }
+        if names.contains(&ctr.name.as_str()) {
+            errs.push(FieldError::duplicate(
+                &cpath.child("name"),
+                ctr.name.as_str(),
+            ));
+        } else if !ctr.name.is_empty() {
+            names.push(&ctr.name);
+        }
+        // Upstream checks each init container alone, so the index is always [0].
+        check_host_port_conflicts(std::slice::from_ref(ctr), path, errs);
+        if sidecar {
+            validate_container_hooks_and_probes(ctr, grace, &cpath, errs);
+        } else {
+            if ctr.lifecycle.is_some() {
+                errs.push(FieldError::forbidden(
+                    &cpath.child("lifecycle"),
+                    NOT_SIDECAR,
+                ));
+            }
+            for (field, present) in [
+                ("livenessProbe", ctr.liveness_probe.is_some()),
+                ("readinessProbe", ctr.readiness_probe.is_some()),
+                ("startupProbe", ctr.startup_probe.is_some()),
+            ] {
+                if present {
+                    errs.push(FieldError::forbidden(&cpath.child(field), NOT_SIDECAR));
+                }
+            }
+        }
+    }
+}
+
+/// `validateContainerCommon`: name, image, ports, resources.
+fn validate_container_common(ctr: &Container, path: &FieldPath, errs: &mut ErrorList) {
+    let name_path = path.child("name");
+    if ctr.name.is_empty() {
+        errs.push(FieldError::required(&name_path, ""));
+    } else {
+        validate_dns1123_label(&ctr.name, &name_path, errs);
+    }
+    if ctr.image.is_empty() {
+        errs.push(FieldError::required(&path.child("image"), ""));
+    }
+    validate_container_ports(&ctr.ports, &path.child("ports"), errs);
+    validate_resource_requirements(&ctr.resources, &path.child("resources"), errs);
+}
+
+/// `validateContainerPorts`.
+fn validate_container_ports(ports: &[ContainerPort], path: &FieldPath, errs: &mut ErrorList) {
+    let mut names: Vec<&str> = Vec::new();
+    for (i, port) in ports.iter().enumerate() {
+        let ppath = path.index(i);
+        if !port.name.is_empty() {
+            let msgs = is_valid_port_name(&port.name);
+            if !msgs.is_empty() {
+                for msg in msgs {
+                    errs.push(FieldError::invalid(
+                        &ppath.child("name"),
+                        port.name.as_str(),
+                        msg,
+                    ));
+                }
+            } else if names.contains(&port.name.as_str()) {
+                errs.push(FieldError::duplicate(
+                    &ppath.child("name"),
+                    port.name.as_str(),
+                ));
+            } else {
+                names.push(&port.name);
+            }
+        }
+        if port.container_port == 0 {
+            errs.push(FieldError::required(&ppath.child("containerPort"), ""));
+        } else if !is_valid_port_num(i64::from(port.container_port)) {
+            errs.push(FieldError::invalid(
+                &ppath.child("containerPort"),
+                port.container_port,
+                PORT_RANGE_ERROR_MSG,
+            ));
+        }
+        if port.host_port != 0 && !is_valid_port_num(i64::from(port.host_port)) {
+            errs.push(FieldError::invalid(
+                &ppath.child("hostPort"),
+                port.host_port,
+                PORT_RANGE_ERROR_MSG,
+            ));
+        }
+    }
+}
+
+/// `AccumulateUniqueHostPorts`: a `hostIP/protocol/hostPort` may be used once.
+fn check_host_port_conflicts(containers: &[Container], path: &FieldPath, errs: &mut ErrorList) {
+    let mut seen: Vec<String> = Vec::new();
+    for (ci, ctr) in containers.iter().enumerate() {
+        for (pi, port) in ctr.ports.iter().enumerate() {
+            if port.host_port == 0 {
+                continue;
+            }
+            let key = format!(
+                "{}/{}/{}",
+                port.host_ip,
+                port.protocol.as_str(),
+                port.host_port
+            );
+            if seen.contains(&key) {
+                let p = path.index(ci).child("ports").index(pi).child("hostPort");
+                errs.push(FieldError::duplicate(&p, key));
+            } else {
+                seen.push(key);
+            }
+        }
+    }
+}
+
+/// `helper.IsOvercommitAllowed`: native resources other than hugepages.
+fn is_overcommit_allowed(name: &ResourceName) -> bool {
+    let s = name.as_str();
+    let native = !s.contains('/') || s.contains("kubernetes.io/");
+    native && !s.starts_with("hugepages-")
+}
+
+/// `ValidateContainerResourceRequirements`: quantities non-negative, requests <= limits
+/// (equal for resources that cannot be overcommitted).
+fn validate_resource_requirements(
+    req: &ResourceRequirements,
+    path: &FieldPath,
+    errs: &mut ErrorList,
+) {
+    let lim_path = path.child("limits");
+    let req_path = path.child("requests");
+    for (name, amount) in req.limits.iter() {
+        if amount < 0 {
+            errs.push(FieldError::invalid(
+                &lim_path.key(name.as_str()),
+                format_quantity(name, amount),
+                IS_NEGATIVE_ERROR_MSG,
+            ));
+        }
+    }
+    for (name, amount) in req.requests.iter() {
+        let q = format_quantity(name, amount);
+        if amount < 0 {
+            errs.push(FieldError::invalid(
+                &req_path.key(name.as_str()),
+                q.clone(),
+                IS_NEGATIVE_ERROR_MSG,
+            ));
+        }
+        match req.limits.get(name) {
+            Some(limit) => {
+                let lq = format_quantity(name, limit);
+                if amount != limit && !is_overcommit_allowed(name) {
+                    errs.push(FieldError::invalid(
+                        &req_path,
+                        q,
+                        format!("must be equal to {} limit of {lq}", name.as_str()),
+                    ));
+                } else if amount > limit {
+                    errs.push(FieldError::invalid(
+                        &req_path,
+                        q,
+                        format!(
+                            "must be less than or equal to {} limit of {lq}",
+                            name.as_str()
+                        ),
+                    ));
+                }
+            }
+            None if !is_overcommit_allowed(name) => errs.push(FieldError::required(
+                &lim_path,
+                "Limit must be set for non overcommitable resources",
+            )),
+            None => {}
+        }
+    }
+}
+
+/// The lifecycle hooks and probes of a regular container or sidecar
+/// (`validateLifecycle`, `validateLivenessProbe`, `validateReadinessProbe`,
+/// `validateStartupProbe`).
+fn validate_container_hooks_and_probes(
+    ctr: &Container,
+    grace: i64,
+    path: &FieldPath,
+    errs: &mut ErrorList,
+) {
+    if let Some(lc) = &ctr.lifecycle {
+        validate_lifecycle(lc, grace, &path.child("lifecycle"), errs);
+    }
+    let probes: [(&str, &Option<Box<Probe>>, bool); 3] = [
+        ("livenessProbe", &ctr.liveness_probe, true),
+        ("readinessProbe", &ctr.readiness_probe, false),
+        ("startupProbe", &ctr.startup_probe, true),
+    ];
+    for (field, probe, success_must_be_one) in probes {
+        let Some(probe) = probe else { continue };
+        let ppath = path.child(field);
+        validate_probe(probe, grace, &ppath, errs);
+        if success_must_be_one && probe.success_threshold != 1 {
+            errs.push(FieldError::invalid(
+                &ppath.child("successThreshold"),
+                probe.success_threshold,
+                "must be 1",
+            ));
+        }
+    }
+}
+
+/// `validateProbe`.
+fn validate_probe(probe: &Probe, grace: i64, path: &FieldPath, errs: &mut ErrorList) {
+    validate_handler(&probe.handler, grace, path, errs);
+    for (field, value) in [
+        ("initialDelaySeconds", probe.initial_delay_seconds),
+        ("timeoutSeconds", probe.timeout_seconds),
+        ("periodSeconds", probe.period_seconds),
+        ("successThreshold", probe.success_threshold),
+        ("failureThreshold", probe.failure_threshold),
+    ] {
+        validate_nonnegative(i64::from(value), &path.child(field), errs);
+    }
+    if let Some(t) = probe.termination_grace_period_seconds {
+        if t <= 0 {
+            errs.push(FieldError::invalid(
+                &path.child("terminationGracePeriodSeconds"),
+                t,
+                "must be greater than 0",
+            ));
+        }
+    }
+}
+
+/// `validateLifecycle`.
+fn validate_lifecycle(lc: &Lifecycle, grace: i64, path: &FieldPath, errs: &mut ErrorList) {
+    if let Some(h) = &lc.post_start {
+        validate_handler(h, grace, &path.child("postStart"), errs);
+    }
+    if let Some(h) = &lc.pre_stop {
+        validate_handler(h, grace, &path.child("preStop"), errs);
+    }
+}
+
+/// `validateHandler` with `validateExecAction`, `validateHTTPGetAction`,
+/// `validateTCPSocketAction`, `validateGRPCAction` and `validateSleepAction`.
+fn validate_handler(h: &Handler, grace: i64, path: &FieldPath, errs: &mut ErrorList) {
+    match h {
+        Handler::Exec { command } => {
+            if command.is_empty() {
+                errs.push(FieldError::required(
+                    &path.child("exec").child("command"),
+                    "",
+                ));
+            }
+        }
+        Handler::HttpGet {
+            path: p,
+            port,
+            scheme,
+        } => {
+            let hpath = path.child("httpGet");
+            if p.is_empty() {
+                errs.push(FieldError::required(&hpath.child("path"), ""));
+            }
+            validate_port_num_or_name(port, &hpath.child("port"), errs);
+            // An empty scheme is the unset field, defaulted to HTTP.
+            if !scheme.is_empty() && scheme != "HTTP" && scheme != "HTTPS" {
+                errs.push(FieldError::not_supported(
+                    &hpath.child("scheme"),
+                    scheme.as_str(),
+                    &["HTTP", "HTTPS"],
+                ));
+            }
+        }
+        Handler::TcpSocket { port } => {
+            validate_port_num_or_name(port, &path.child("tcpSocket").child("port"), errs);
+        }
+        Handler::Grpc { port, .. } => {
+            if !is_valid_port_num(i64::from(*port)) {
+                errs.push(FieldError::invalid(
+                    &path.child("grpc").child("port"),
+                    *port,
+                    PORT_RANGE_ERROR_MSG,
+                ));
+            }
+        }
+        Handler::Sleep { seconds } => {
+            if *seconds < 0 || *seconds > grace {
+                errs.push(FieldError::invalid(
+                    &path.child("sleep"),
+                    *seconds,
+                    format!(
+                        "must be non-negative and less than terminationGracePeriodSeconds ({grace})"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// `validatePodHostNetworkDeps`: with hostNetwork, a set hostPort must equal the
+/// containerPort (an unset one is defaulted to it, so 0 passes).
+fn validate_host_network_deps(spec: &PodSpec, path: &FieldPath, errs: &mut ErrorList) {
+    if !spec.host_network {
+        return;
+    }
+    for (i, ctr) in spec.containers.iter().enumerate() {
+        for (j, port) in ctr.ports.iter().enumerate() {
+            if port.host_port != 0 && port.host_port != port.container_port {
+                let p = path.child("containers").index(i).child("ports").index(j);
+                errs.push(FieldError::invalid(
+                    &p.child("hostPort"),
+                    port.host_port,
+                    "must match `containerPort` when `hostNetwork` is true",
+                ));
+            }
+        }
+    }
+}
+
+/// `validateTopologySpreadConstraints`: maxSkew, topologyKey, repeats and minDomains.
+fn validate_topology_spread_constraints(spec: &PodSpec, path: &FieldPath, errs: &mut ErrorList) {
+    let cs = &spec.topology_spread_constraints;
+    for (i, c) in cs.iter().enumerate() {
+        let p = path.index(i);
+        if c.max_skew <= 0 {
+            errs.push(FieldError::invalid(
+                &p.child("maxSkew"),
+                c.max_skew,
+                IS_NOT_POSITIVE_ERROR_MSG,
+            ));
+        }
+        if c.topology_key.is_empty() {
+            errs.push(FieldError::required(
+                &p.child("topologyKey"),
+                "can not be empty",
+            ));
+        }
+        let action = match c.when_unsatisfiable {
+            UnsatisfiableConstraintAction::DoNotSchedule => "DoNotSchedule",
+            UnsatisfiableConstraintAction::ScheduleAnyway => "ScheduleAnyway",
+        };
+        let repeated = cs[i + 1..].iter().any(|o| {
+            o.topology_key == c.topology_key && o.when_unsatisfiable == c.when_unsatisfiable
+        });
+        if repeated {
+            errs.push(FieldError::duplicate(
+                &p.child("{topologyKey, whenUnsatisfiable}"),
+                format!("{{{}, {action}}}", c.topology_key),
+            ));
+        }
+        if let Some(min) = c.min_domains {
+            let mp = p.child("minDomains");
+            if min <= 0 {
+                errs.push(FieldError::invalid(&mp, min, IS_NOT_POSITIVE_ERROR_MSG));
+            }
+            if c.when_unsatisfiable != UnsatisfiableConstraintAction::DoNotSchedule {
+                errs.push(FieldError::invalid(
+                    &mp,
+                    min,
+                    format!(
+                        "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {action}"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// `ValidateTolerations`.
+fn validate_tolerations(tolerations: &[Toleration], path: &FieldPath, errs: &mut ErrorList) {
+    for (i, t) in tolerations.iter().enumerate() {
+        let p = path.index(i);
+        if !t.key.is_empty() {
+            errs.extend(validate_label_name(&t.key, &p.child("key")));
+        }
+        let op = toleration_operator_str(t.operator);
+        if t.key.is_empty() && t.operator != TolerationOperator::Exists {
+            errs.push(FieldError::invalid(
+                &p.child("operator"),
+                op,
+                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+            ));
+        }
+        if t.toleration_seconds.is_some() && t.effect != Some(TaintEffect::NoExecute) {
+            errs.push(FieldError::invalid(
+                &p.child("effect"),
+                effect_str(t.effect),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            ));
+        }
+        match t.operator {
+            TolerationOperator::Equal => {
+                let msgs = is_valid_label_value(&t.value);
+                if !msgs.is_empty() {
+                    errs.push(FieldError::invalid(
+                        &p.child("operator"),
+                        t.value.as_str(),
+                        msgs.join(";"),
+                    ));
+                }
+            }
+            TolerationOperator::Exists => {
+                if !t.value.is_empty() {
+                    errs.push(FieldError::invalid(
+                        &p.child("operator"),
+                        raw(go_toleration(t)),
+                        "value must be empty when `operator` is 'Exists'",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Pod update (ValidatePodUpdate)
+// ---------------------------------------------------------------------------
+
+/// The list in upstream's "pod updates may not change fields other than" message.
+const UPDATABLE_POD_SPEC_FIELDS: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+/// `ValidatePodUpdate`: only images, activeDeadlineSeconds (shortened), added
+/// tolerations and a negative grace period raised to 1 may change.
+fn validate_pod_update(new: &PodSpec, old: &PodSpec) -> ErrorList {
+    let spec_path = FieldPath::new("spec");
+    let mut errs = ErrorList::new();
+    for (field, new_c, old_c) in [
+        ("containers", &new.containers, &old.containers),
+        ("initContainers", &new.init_containers, &old.init_containers),
+    ] {
+        let p = spec_path.child(field);
+        // ValidateContainerUpdates
+        if new_c.len() != old_c.len() {
+            errs.push(FieldError::forbidden(
+                &p,
+                "pod updates may not add or remove containers",
+            ));
+            return errs;
+        }
+        for (i, c) in new_c.iter().enumerate() {
+            if c.image.is_empty() {
+                errs.push(FieldError::required(&p.index(i).child("image"), ""));
+            }
+            if c.image.trim() != c.image.as_str() {
+                errs.push(FieldError::invalid(
+                    &p.index(i).child("image"),
+                    c.image.as_str(),
+                    "must not have leading or trailing whitespace",
+                ));
+            }
+        }
+    }
+    let ads_path = spec_path.child("activeDeadlineSeconds");
+    match (new.active_deadline_seconds, old.active_deadline_seconds) {
+        (Some(n), _) if !(0..=i64::from(i32::MAX)).contains(&n) => {
+            errs.push(FieldError::invalid(
+                &ads_path,
+                n,
+                format!("must be between 0 and {}, inclusive", i32::MAX),
+            ));
+            return errs;
+        }
+        (Some(n), Some(o)) if o < n => {
+            errs.push(FieldError::invalid(
+                &ads_path,
+                n,
+                "must be less than or equal to previous value",
+            ));
+            return errs;
+        }
+        (None, Some(_)) => errs.push(FieldError {
+            kind: crate::api::validation::ErrorKind::Invalid,
+            field: ads_path.to_string(),
+            bad_value: None,
+            detail: "must not update from a positive integer to nil value".to_string(),
+        }),
+        _ => {}
+    }
+    // validateOnlyAddedTolerations: every old toleration must survive (tolerationSeconds
+    // may change).
+    let tol_path = spec_path.child("tolerations");
+    let kept = old.tolerations.iter().all(|o| {
+        new.tolerations.iter().any(|n| {
+            n.key == o.key && n.operator == o.operator && n.value == o.value && n.effect == o.effect
+        })
+    });
+    if !kept {
+        errs.push(FieldError::forbidden(
+            &tol_path,
+            "existing toleration can not be modified except its tolerationSeconds",
+        ));
+    } else {
+        validate_tolerations(&new.tolerations, &tol_path, &mut errs);
+    }
+    if new == old {
+        return errs;
+    }
+    let mut munged = new.clone();
+    for (c, o) in munged.containers.iter_mut().zip(&old.containers) {
+        c.image = o.image.clone();
+    }
+    for (c, o) in munged.init_containers.iter_mut().zip(&old.init_containers) {
+        c.image = o.image.clone();
+    }
+    munged.active_deadline_seconds = old.active_deadline_seconds;
+    munged.tolerations = old.tolerations.clone();
+    if old.termination_grace_period_seconds < 0 && munged.termination_grace_period_seconds == 1 {
+        munged.termination_grace_period_seconds = old.termination_grace_period_seconds;
+    }
+    if munged != *old {
+        // Upstream appends a cmp.Diff of the two specs on the following lines; not rendered.
+        errs.push(FieldError::forbidden(
+            &spec_path,
+            format!("pod updates may not change fields other than {UPDATABLE_POD_SPEC_FIELDS}"),
+        ));
+    }
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::types::{Pod, PullPolicy, TopologySpreadConstraint};
+
+    fn container(name: &str, image: &str) -> Container {
+        Container {
+            name: name.into(),
+            image: image.into(),
+            image_pull_policy: PullPolicy::IfNotPresent,
+            resources: ResourceRequirements::default(),
+            ports: Vec::new(),
+            liveness_probe: None,
+            readiness_probe: None,
+            startup_probe: None,
+            lifecycle: None,
+            restart_policy: None,
+        }
+    }
+
+    fn meta(name: &str, namespace: &str) -> ObjectMeta {
+        ObjectMeta {
+            name: name.into(),
+            namespace: namespace.into(),
+            generation: 1,
+            ..ObjectMeta::default()
+        }
+    }
+
+    fn pod_spec() -> PodSpec {
+        PodSpec {
+            containers: vec![container("web", "nginx")],
+            termination_grace_period_seconds: 30,
+            ..PodSpec::default()
+        }
+    }
+
+    fn pod() -> Object {
+        Object {
+            meta: meta("web", "default"),
+            body: Body::Pod(Pod {
+                spec: pod_spec(),
+                ..Pod::default()
+            }),
+        }
+    }
+
+    fn pod_spec_mut(obj: &mut Object) -> &mut PodSpec {
+        match &mut obj.body {
+            Body::Pod(p) => &mut p.spec,
+            _ => unreachable!("not a pod"),
+        }
+    }
+
+    fn probe(handler: Handler) -> Box<Probe> {
+        Box::new(Probe {
+            handler,
+            initial_delay_seconds: 0,
+            timeout_seconds: 1,
+            period_seconds: 10,
+            success_threshold: 1,
+            failure_threshold: 3,
+            termination_grace_period_seconds: None,
+        })
+    }
+
+    fn port(container_port: i32) -> ContainerPort {
+        ContainerPort {
+            name: "".into(),
+            container_port,
+            host_port: 0,
+            host_ip: "".into(),
+            protocol: Protocol::Tcp,
+        }
+    }
+
+    fn messages(errs: &[FieldError]) -> Vec<String> {
+        errs.iter().map(ToString::to_string).collect()
+    }
+
+    /// Runs table cases: each mutation of a fresh object must give exactly `want`.
+    fn check_cases(base: fn() -> Object, cases: Vec<(&str, Box<dyn Fn(&mut Object)>, Vec<&str>)>) {
+        for (name, mutate, want) in cases {
+            let mut obj = base();
+            mutate(&mut obj);
+            let got = messages(&validate_object(&obj, None));
+            assert_eq!(got, want, "case {name:?}");
+        }
+    }
+
+    #[test]
+    fn valid_objects_pass() {
+        assert!(validate_object(&pod(), None).is_empty());
+        assert_eq!(render_errors(&[]), "");
+    }
+
+    /// objectmeta_test.go TestValidateObjectMetaNamespaces and friends.
+    #[test]
+    fn object_meta() {
+        let sub = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+        let label_msg = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+        let sub_bad = format!("metadata.name: Invalid value: \"Web_1\": {sub}");
+        let ns_bad = format!("metadata.namespace: Invalid value: \"A\": {label_msg}");
+        check_cases(
+            pod,
+            vec![
+                (
+                    "name required",
+                    Box::new(|o: &mut Object| o.meta.name = "".into()),
+                    vec!["metadata.name: Required value: name or generateName is required"],
+                ),
+                (
+                    "subdomain",
+                    Box::new(|o: &mut Object| o.meta.name = "Web_1".into()),
+                    vec![&sub_bad],
+                ),
+                (
+                    "dots fine in a pod name",
+                    Box::new(|o: &mut Object| o.meta.name = "web.v1".into()),
+                    vec![],
+                ),
+                (
+                    "namespace required",
+                    Box::new(|o: &mut Object| o.meta.namespace = "".into()),
+                    vec!["metadata.namespace: Required value"],
+                ),
+                (
+                    "namespace is a label",
+                    Box::new(|o: &mut Object| o.meta.namespace = "A".into()),
+                    vec![&ns_bad],
+                ),
+                (
+                    "negative generation",
+                    Box::new(|o: &mut Object| o.meta.generation = -1),
+                    vec!["metadata.generation: Invalid value: -1: must be greater than or equal to 0"],
+                ),
+                (
+                    "orphan and foreground",
+                    Box::new(|o: &mut Object| {
+                        o.meta.finalizers = vec!["orphan".into(), "foregroundDeletion".into()]
+                    }),
+                    vec!["metadata.finalizers: Invalid value: []string{\"orphan\", \"foregroundDeletion\"}: finalizer orphan and foregroundDeletion cannot be both set"],
+                ),
+            ],
+        );
+        let mut bad_label = pod();
+        bad_label.meta.labels.insert("app", "-x");
+        let got = messages(&validate_object(&bad_label, None));
+        assert_eq!(got.len(), 1);
+        assert!(got[0].starts_with("metadata.labels: Invalid value: \"-x\": a valid label"));
+    }
+
+    /// validation_test.go TestValidateContainers / TestValidatePodSpec (error cases).
+    #[test]
+    fn pod_spec_cases() {
+        let name_msg = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+        let bad_name = format!("spec.containers[0].name: Invalid value: \"Web\": {name_msg}");
+        check_cases(
+            pod,
+            vec![
+                (
+                    "no containers",
+                    Box::new(|o: &mut Object| pod_spec_mut(o).containers.clear()),
+                    vec!["spec.containers: Required value"],
+                ),
+                (
+                    "name required",
+                    Box::new(|o: &mut Object| pod_spec_mut(o).containers[0].name = "".into()),
+                    vec!["spec.containers[0].name: Required value"],
+                ),
+                (
+                    "name is a label",
+                    Box::new(|o: &mut Object| pod_spec_mut(o).containers[0].name = "Web".into()),
+                    vec![&bad_name],
+                ),
+                (
+                    "duplicate name",
+                    Box::new(|o: &mut Object| {
+                        pod_spec_mut(o).containers.push(container("web", "busybox"))
+                    }),
+                    vec!["spec.containers[1].name: Duplicate value: \"web\""],
+                ),
+                (
+                    "init container duplicates a container",
+                    Box::new(|o: &mut Object| {
+                        pod_spec_mut(o).init_containers.push(container("web", "busybox"))
+                    }),
+                    vec!["spec.initContainers[0].name: Duplicate value: \"web\""],
+                ),
+                (
+                    "image required",
+                    Box::new(|o: &mut Object| pod_spec_mut(o).containers[0].image = "".into()),
+                    vec!["spec.containers[0].image: Required value"],
+                ),
+                (
+                    "containerPort range",
+                    Box::new(|o: &mut Object| pod_spec_mut(o).containers[0].ports = vec![port(70000)]),
+                    vec!["spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive"],
+                ),
+                (
+                    "containerPort required",
+                    Box::new(|o: &mut Object| pod_spec_mut(o).containers[0].ports = vec![port(0)]),
+                    vec!["spec.containers[0].ports[0].containerPort: Required value"],
+                ),
+                (
+                    "hostPort range",
+                    Box::new(|o: &mut Object| {
+                        let mut p = port(80);
+                        p.host_port = -1;
+                        pod_spec_mut(o).containers[0].ports = vec![p];
+                    }),
+                    vec!["spec.containers[0].ports[0].hostPort: Invalid value: -1: must be between 1 and 65535, inclusive"],
+                ),
+                (
+                    "port name",
+                    Box::new(|o: &mut Object| {
+                        let mut p = port(80);
+                        p.name = "a--b".into();
+                        pod_spec_mut(o).containers[0].ports = vec![p];
+                    }),
+                    vec!["spec.containers[0].ports[0].name: Invalid value: \"a--b\": must not contain consecutive hyphens"],
+                ),
+                (
+                    "host port conflict",
+                    Box::new(|o: &mut Object| {
+                        let mut p = port(80);
+                        p.host_port = 8080;
+                        let mut q = port(81);
+                        q.host_port = 8080;
+                        pod_spec_mut(o).containers[0].ports = vec![p, q];
+                    }),
+                    vec!["spec.containers[0].ports[1].hostPort: Duplicate value: \"/TCP/8080\""],
+                ),
+                (
+                    "requests above limits",
+                    Box::new(|o: &mut Object| {
+                        let r = &mut pod_spec_mut(o).containers[0].resources;
+                        r.requests.set(ResourceName::Cpu, 2000);
+                        r.limits.set(ResourceName::Cpu, 1000);
+                    }),
+                    vec!["spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1"],
+                ),
+                (
+                    "memory requests above limits",
+                    Box::new(|o: &mut Object| {
+                        let r = &mut pod_spec_mut(o).containers[0].resources;
+                        r.requests.set(ResourceName::Memory, 256 << 20);
+                        r.limits.set(ResourceName::Memory, 128 << 20);
+                    }),
+                    vec!["spec.containers[0].resources.requests: Invalid value: \"256Mi\": must be less than or equal to memory limit of 128Mi"],
+                ),
+                (
+                    "extended resource needs a limit",
+                    Box::new(|o: &mut Object| {
+                        let r = &mut pod_spec_mut(o).containers[0].resources;
+                        r.requests.set(ResourceName::Other("nvidia.com/gpu".into()), 1);
+                    }),
+                    vec!["spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources"],
+                ),
+                (
+                    "extended resource request equals limit",
+                    Box::new(|o: &mut Object| {
+                        let r = &mut pod_spec_mut(o).containers[0].resources;
+                        r.requests.set(ResourceName::Other("nvidia.com/gpu".into()), 1);
+                        r.limits.set(ResourceName::Other("nvidia.com/gpu".into()), 2);
+                    }),
+                    vec!["spec.containers[0].resources.requests: Invalid value: \"1\": must be equal to nvidia.com/gpu limit of 2"],
+                ),
+                (
+                    "negative request",
+                    Box::new(|o: &mut Object| {
+                        let r = &mut pod_spec_mut(o).containers[0].resources;
+                        r.requests.set(ResourceName::Cpu, -100);
+                    }),
+                    vec!["spec.containers[0].resources.requests[cpu]: Invalid value: \"-100m\": must be greater than or equal to 0"],
+                ),
+                (
+                    "liveness successThreshold",
+                    Box::new(|o: &mut Object| {
+                        let mut p = probe(Handler::TcpSocket { port: IntOrString::Int(80) });
+                        p.success_threshold = 2;
+                        pod_spec_mut(o).containers[0].liveness_probe = Some(p);
+                    }),
+                    vec!["spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1"],
+                ),
+                (
+                    "readiness successThreshold may exceed 1",
+                    Box::new(|o: &mut Object| {
+                        let mut p = probe(Handler::TcpSocket { port: IntOrString::Int(80) });
+                        p.success_threshold = 2;
+                        pod_spec_mut(o).containers[0].readiness_probe = Some(p);
+                    }),
+                    vec![],
+                ),
+                (
+                    "negative probe numbers",
+                    Box::new(|o: &mut Object| {
+                        let mut p = probe(Handler::Exec { command: vec!["true".into()] });
+                        p.initial_delay_seconds = -1;
+                        p.period_seconds = -2;
+                        pod_spec_mut(o).containers[0].readiness_probe = Some(p);
+                    }),
+                    vec![
+                        "spec.containers[0].readinessProbe.initialDelaySeconds: Invalid value: -1: must be greater than or equal to 0",
+                        "spec.containers[0].readinessProbe.periodSeconds: Invalid value: -2: must be greater than or equal to 0",
+                    ],
+                ),
+                (
+                    "probe handler",
+                    Box::new(|o: &mut Object| {
+                        let p = probe(Handler::HttpGet {
+                            path: "".into(),
+                            port: IntOrString::Int(0),
+                            scheme: "FTP".into(),
+                        });
+                        pod_spec_mut(o).containers[0].startup_probe = Some(p);
+                    }),
+                    vec![
+                        "spec.containers[0].startupProbe.httpGet.path: Required value",
+                        "spec.containers[0].startupProbe.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive",
+                        "spec.containers[0].startupProbe.httpGet.scheme: Unsupported value: \"FTP\": supported values: \"HTTP\", \"HTTPS\"",
+                    ],
+                ),
+                (
+                    "init container probe needs sidecar",
+                    Box::new(|o: &mut Object| {
+                        let mut c = container("init", "busybox");
+                        c.liveness_probe = Some(probe(Handler::Exec { command: vec!["true".into()] }));
+                        pod_spec_mut(o).init_containers.push(c);
+                    }),
+                    vec!["spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always"],
+                ),
+                (
+                    "init container restartPolicy",
+                    Box::new(|o: &mut Object| {
+                        let mut c = container("init", "busybox");
+                        c.restart_policy = Some(RestartPolicy::Never);
+                        pod_spec_mut(o).init_containers.push(c);
+                    }),
+                    vec!["spec.initContainers[0].restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""],
+                ),
+                (
+                    "preStop sleep beyond grace",
+                    Box::new(|o: &mut Object| {
+                        pod_spec_mut(o).containers[0].lifecycle = Some(Box::new(Lifecycle {
+                            post_start: None,
+                            pre_stop: Some(Handler::Sleep { seconds: 60 }),
+                        }));
+                    }),
+                    vec!["spec.containers[0].lifecycle.preStop.sleep: Invalid value: 60: must be non-negative and less than terminationGracePeriodSeconds (30)"],
+                ),
+                (
+                    "activeDeadlineSeconds",
+                    Box::new(|o: &mut Object| pod_spec_mut(o).active_deadline_seconds = Some(0)),
+                    vec!["spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive"],
+                ),
+                (
+                    "node selector value",
+                    Box::new(|o: &mut Object| {
+                        pod_spec_mut(o).node_selector.insert("disk", "ssd!");
+                    }),
+                    vec!["spec.nodeSelector: Invalid value: \"ssd!\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"],
+                ),
+                (
+                    "topology spread",
+                    Box::new(|o: &mut Object| {
+                        pod_spec_mut(o).topology_spread_constraints.push(TopologySpreadConstraint {
+                            max_skew: 0,
+                            topology_key: "".into(),
+                            when_unsatisfiable: UnsatisfiableConstraintAction::ScheduleAnyway,
+                            label_selector: None,
+                            min_domains: Some(2),
+                            node_affinity_policy: None,
+                            node_taints_policy: None,
+                            match_label_keys: Vec::new(),
+                        });
+                    }),
+                    vec![
+                        "spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero",
+                        "spec.topologySpreadConstraints[0].topologyKey: Required value: can not be empty",
+                        "spec.topologySpreadConstraints[0].minDomains: Invalid value: 2: can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway",
+                    ],
+                ),
+            ],
+        );
+    }
+
+    fn toleration(key: &str, operator: TolerationOperator, value: &str) -> Toleration {
+        Toleration {
+            key: key.into(),
+            operator,
+            value: value.into(),
+            effect: Some(TaintEffect::NoSchedule),
+            toleration_seconds: None,
+        }
+    }
+
+    /// validation_test.go TestValidateTolerations (error cases).
+    #[test]
+    fn tolerations() {
+        check_cases(
+            pod,
+            vec![
+                (
+                    "exists with value",
+                    Box::new(|o: &mut Object| {
+                        pod_spec_mut(o).tolerations = vec![toleration("foo", TolerationOperator::Exists, "bar")];
+                    }),
+                    vec!["spec.tolerations[0].operator: Invalid value: core.Toleration{Key:\"foo\", Operator:\"Exists\", Value:\"bar\", Effect:\"NoSchedule\", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is 'Exists'"],
+                ),
+                (
+                    "empty key needs Exists",
+                    Box::new(|o: &mut Object| {
+                        pod_spec_mut(o).tolerations = vec![toleration("", TolerationOperator::Equal, "bar")];
+                    }),
+                    vec!["spec.tolerations[0].operator: Invalid value: \"Equal\": operator must be Exists when `key` is empty, which means \"match all values and all keys\""],
+                ),
+                (
+                    "tolerationSeconds needs NoExecute",
+                    Box::new(|o: &mut Object| {
+                        let mut t = toleration("foo", TolerationOperator::Exists, "");
+                        t.toleration_seconds = Some(60);
+                        pod_spec_mut(o).tolerations = vec![t];
+                    }),
+                    vec!["spec.tolerations[0].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set"],
+                ),
+                (
+                    "bad key",
+                    Box::new(|o: &mut Object| {
+                        pod_spec_mut(o).tolerations = vec![toleration("nospecialchars^=@", TolerationOperator::Equal, "bar")];
+                    }),
+                    vec!["spec.tolerations[0].key: Invalid value: \"nospecialchars^=@\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+                ),
+            ],
+        );
+    }
+
+    /// validation_test.go TestValidatePodUpdate.
+    #[test]
+    fn pod_update() {
+        let forbidden = format!("spec: Forbidden: pod updates may not change fields other than {UPDATABLE_POD_SPEC_FIELDS}");
+        let cases: Vec<(&str, Box<dyn Fn(&mut PodSpec)>, Vec<&str>)> = vec![
+            ("no change", Box::new(|_: &mut PodSpec| {}), vec![]),
+            (
+                "image",
+                Box::new(|s: &mut PodSpec| s.containers[0].image = "nginx:2".into()),
+                vec![],
+            ),
+            (
+                "image removed",
+                Box::new(|s: &mut PodSpec| s.containers[0].image = "".into()),
+                vec![
+                    "spec.containers[0].image: Required value",
+                    "spec.containers[0].image: Required value",
+                ],
+            ),
+            (
+                "deadline set",
+                Box::new(|s: &mut PodSpec| s.active_deadline_seconds = Some(30)),
+                vec![],
+            ),
+            (
+                "toleration added",
+                Box::new(|s: &mut PodSpec| {
+                    s.tolerations
+                        .push(toleration("foo", TolerationOperator::Exists, ""))
+                }),
+                vec![],
+            ),
+            (
+                "node selector",
+                Box::new(|s: &mut PodSpec| {
+                    s.node_selector.insert("disk", "ssd");
+                }),
+                vec![&forbidden],
+            ),
+            (
+                "grace period",
+                Box::new(|s: &mut PodSpec| s.termination_grace_period_seconds = 10),
+                vec![&forbidden],
+            ),
+            (
+                "container added",
+                Box::new(|s: &mut PodSpec| s.containers.push(container("side", "busybox"))),
+                vec!["spec.containers: Forbidden: pod updates may not add or remove containers"],
+            ),
+        ];
+        for (name, mutate, want) in cases {
+            let old = pod();
+            let mut new = pod();
+            mutate(pod_spec_mut(&mut new));
+            assert_eq!(
+                messages(&validate_object(&new, Some(&old))),
+                want,
+                "case {name:?}"
+            );
+        }
+
+        // activeDeadlineSeconds may only shrink, and not be removed.
+        let mut old = pod();
+        pod_spec_mut(&mut old).active_deadline_seconds = Some(30);
+        let mut new = old.clone();
+        pod_spec_mut(&mut new).active_deadline_seconds = Some(60);
+        assert_eq!(
+            messages(&validate_object(&new, Some(&old))),
+            vec!["spec.activeDeadlineSeconds: Invalid value: 60: must be less than or equal to previous value"]
+        );
+        pod_spec_mut(&mut new).active_deadline_seconds = None;
+        assert_eq!(
+            messages(&validate_object(&new, Some(&old))),
+            vec!["spec.activeDeadlineSeconds: Invalid value: null: must not update from a positive integer to nil value"]
+        );
+
+        // Existing tolerations may not change.
+        let mut old = pod();
+        pod_spec_mut(&mut old).tolerations =
+            vec![toleration("foo", TolerationOperator::Exists, "")];
+        let mut new = old.clone();
+        pod_spec_mut(&mut new).tolerations[0].key = "bar".into();
+        assert_eq!(
+            messages(&validate_object(&new, Some(&old))),
+            vec!["spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds"]
+        );
+        let errs = validate_object(&new, Some(&old));
+        assert_eq!(render_errors(&errs), "spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds");
+    }
+}
