@@ -34,7 +34,44 @@ pub fn validate_object(obj: &Object, old: Option<&Object>) -> ErrorList {
                 errs.extend(validate_pod_update(&pod.spec, &old_pod.spec));
             }
         }
-        _ => {}
+        Body::ReplicaSet(rs) => {
+            let spec = FieldPath::new("spec");
+            validate_nonnegative(i64::from(rs.replicas), &spec.child("replicas"), &mut errs);
+            validate_nonnegative(
+                i64::from(rs.min_ready_seconds),
+                &spec.child("minReadySeconds"),
+                &mut errs,
+            );
+            validate_apps_selector_and_template(
+                &rs.selector,
+                &rs.template,
+                "ReplicaSet",
+                &spec,
+                &mut errs,
+            );
+            if let Some(Body::ReplicaSet(old_rs)) = old_body {
+                validate_selector_immutable(&rs.selector, &old_rs.selector, &spec, &mut errs);
+            }
+        }
+        Body::ReplicationController(rc) => validate_rc(rc, &mut errs),
+        Body::Deployment(d) => {
+            validate_deployment_spec(d, &mut errs);
+            if let Some(Body::Deployment(old_d)) = old_body {
+                let spec = FieldPath::new("spec");
+                validate_selector_immutable(&d.selector, &old_d.selector, &spec, &mut errs);
+            }
+        }
+        Body::Job(job) => {
+            validate_job_spec(job, &mut errs);
+            if let Some(Body::Job(old_job)) = old_body {
+                validate_job_update(job, old_job, &mut errs);
+            }
+        }
+        Body::Service(svc) => validate_service(svc, &mut errs),
+        Body::Node(node) => validate_node_taints(&node.spec.taints, &mut errs),
+        Body::Endpoints(ep) => validate_endpoints(ep, &mut errs),
+        Body::Event(ev) => validate_event(ev, &obj.meta, &mut errs),
+        Body::Namespace(_) => {}
     }
     errs
 }
@@ -936,6 +973,680 @@ fn validate_pod_update(new: &PodSpec, old: &PodSpec) -> ErrorList {
         ));
     }
     errs
+}
+
+// ---------------------------------------------------------------------------
+// Workloads (pkg/apis/apps/validation, pkg/apis/core/validation for RCs)
+// ---------------------------------------------------------------------------
+
+/// `ValidatePodTemplateSpec`: template labels (at `template.labels`, as upstream),
+/// annotations and the pod spec.
+fn validate_pod_template(
+    labels: &StringMap,
+    annotations: &StringMap,
+    spec: &PodSpec,
+    path: &FieldPath,
+    errs: &mut ErrorList,
+) {
+    errs.extend(validate_labels(labels.iter(), &path.child("labels")));
+    errs.extend(validate_annotations(
+        annotations.iter(),
+        &path.child("annotations"),
+    ));
+    errs.extend(validate_pod_spec(spec, &path.child("spec")));
+}
+
+/// The `selector` / template labels mismatch error.
+fn selector_mismatch(labels: &StringMap, template_path: &FieldPath) -> FieldError {
+    FieldError::invalid(
+        &template_path.child("metadata").child("labels"),
+        raw(go_map(labels)),
+        "`selector` does not match template `labels`",
+    )
+}
+
+/// `ValidateLabelSelector` (apimachinery/pkg/apis/meta/v1/validation).
+fn validate_label_selector(sel: &LabelSelector, path: &FieldPath, errs: &mut ErrorList) {
+    for (i, r) in sel.match_expressions.iter().enumerate() {
+        let p = path.child("matchExpressions").index(i);
+        match r.operator {
+            SelectorOperator::In
+            | SelectorOperator::NotIn
+            | SelectorOperator::Equals
+            | SelectorOperator::NotEquals => {
+                if r.values.is_empty() {
+                    errs.push(FieldError::required(
+                        &p.child("values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                    ));
+                }
+            }
+            SelectorOperator::Exists | SelectorOperator::DoesNotExist => {
+                if !r.values.is_empty() {
+                    errs.push(FieldError::forbidden(
+                        &p.child("values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    ));
+                }
+            }
+        }
+        errs.extend(validate_label_name(&r.key, &p.child("key")));
+    }
+    errs.extend(validate_labels(
+        sel.match_labels.iter(),
+        &path.child("matchLabels"),
+    ));
+}
+
+/// The selector part of `ValidateReplicaSetSpec`/`ValidateDeploymentSpec` and
+/// `ValidatePodTemplateSpecForReplicaSet`. The model cannot tell a missing selector from
+/// `{}`; it is treated as missing (the common case), which upstream reports as Required
+/// and, since a nil selector matches nothing, as a template mismatch too.
+fn validate_apps_selector_and_template(
+    selector: &LabelSelector,
+    template: &crate::api::types::PodTemplateSpec,
+    kind: &str,
+    spec: &FieldPath,
+    errs: &mut ErrorList,
+) {
+    let sel_path = spec.child("selector");
+    let tpath = spec.child("template");
+    if selector.is_empty() {
+        errs.push(FieldError::required(&sel_path, ""));
+        errs.push(selector_mismatch(&template.labels, &tpath));
+    } else {
+        validate_label_selector(selector, &sel_path, errs);
+        if !selector.matches(&template.labels) {
+            errs.push(selector_mismatch(&template.labels, &tpath));
+        }
+    }
+    validate_pod_template(
+        &template.labels,
+        &template.annotations,
+        &template.spec,
+        &tpath,
+        errs,
+    );
+    validate_template_restart_always(&template.spec, kind, &tpath, errs);
+}
+
+/// The tail of `ValidatePodTemplateSpecForReplicaSet`/`ValidatePodTemplateSpecForRC`.
+fn validate_template_restart_always(
+    spec: &PodSpec,
+    kind: &str,
+    tpath: &FieldPath,
+    errs: &mut ErrorList,
+) {
+    if spec.restart_policy != RestartPolicy::Always {
+        errs.push(FieldError::not_supported(
+            &tpath.child("spec").child("restartPolicy"),
+            spec.restart_policy.as_str(),
+            &["Always"],
+        ));
+    }
+    if spec.active_deadline_seconds.is_some() {
+        errs.push(FieldError::forbidden(
+            &tpath.child("spec").child("activeDeadlineSeconds"),
+            format!("activeDeadlineSeconds in {kind} is not Supported"),
+        ));
+    }
+}
+
+/// The apps/v1 strategies' `ValidateUpdate`: `spec.selector` may not change.
+fn validate_selector_immutable(
+    new: &LabelSelector,
+    old: &LabelSelector,
+    spec: &FieldPath,
+    errs: &mut ErrorList,
+) {
+    validate_immutable(
+        new != old,
+        raw(go_label_selector(new)),
+        &spec.child("selector"),
+        errs,
+    );
+}
+
+/// `ValidateReplicationControllerSpec` with `ValidatePodTemplateSpecForRC`.
+fn validate_rc(rc: &crate::api::types::ReplicationController, errs: &mut ErrorList) {
+    let spec = FieldPath::new("spec");
+    validate_nonnegative(
+        i64::from(rc.min_ready_seconds),
+        &spec.child("minReadySeconds"),
+        errs,
+    );
+    if rc.selector.is_empty() {
+        errs.push(FieldError::required(&spec.child("selector"), ""));
+    }
+    validate_nonnegative(i64::from(rc.replicas), &spec.child("replicas"), errs);
+    let tpath = spec.child("template");
+    let Some(template) = &rc.template else {
+        errs.push(FieldError::required(&tpath, ""));
+        return;
+    };
+    if !rc.selector.is_empty() && !template.labels.contains_all(&rc.selector) {
+        errs.push(selector_mismatch(&template.labels, &tpath));
+    }
+    validate_pod_template(
+        &template.labels,
+        &template.annotations,
+        &template.spec,
+        &tpath,
+        errs,
+    );
+    validate_template_restart_always(&template.spec, "ReplicationController", &tpath, errs);
+}
+
+/// `ValidateDeploymentSpec`.
+fn validate_deployment_spec(d: &crate::api::types::Deployment, errs: &mut ErrorList) {
+    let spec = FieldPath::new("spec");
+    validate_nonnegative(i64::from(d.replicas), &spec.child("replicas"), errs);
+    validate_apps_selector_and_template(&d.selector, &d.template, "ReplicaSet", &spec, errs);
+    if let crate::api::types::DeploymentStrategy::RollingUpdate {
+        max_surge,
+        max_unavailable,
+    } = &d.strategy
+    {
+        validate_rolling_update(
+            max_surge,
+            max_unavailable,
+            &spec.child("strategy").child("rollingUpdate"),
+            errs,
+        );
+    }
+    validate_nonnegative(
+        i64::from(d.min_ready_seconds),
+        &spec.child("minReadySeconds"),
+        errs,
+    );
+    if let Some(limit) = d.revision_history_limit {
+        validate_nonnegative(i64::from(limit), &spec.child("revisionHistoryLimit"), errs);
+    }
+    if let Some(revision) = d.rollback_to {
+        // ValidateRollback, at upstream's path `spec.rollback.revision`.
+        validate_nonnegative(revision, &spec.child("rollback").child("revision"), errs);
+    }
+    if let Some(pds) = d.progress_deadline_seconds {
+        let p = spec.child("progressDeadlineSeconds");
+        validate_nonnegative(i64::from(pds), &p, errs);
+        if pds <= d.min_ready_seconds {
+            errs.push(FieldError::invalid(
+                &p,
+                pds,
+                "must be greater than minReadySeconds",
+            ));
+        }
+    }
+}
+
+/// `getPercentValue`: the number of a valid percent string.
+fn percent_value(v: &IntOrString) -> Option<i64> {
+    match v {
+        IntOrString::String(s) if is_valid_percent(s) => {
+            Some(s[..s.len() - 1].parse::<i64>().unwrap_or(i64::MAX))
+        }
+        _ => None,
+    }
+}
+
+/// `validation.IsValidPercent`: `^[0-9]+%$`.
+fn is_valid_percent(s: &str) -> bool {
+    s.len() > 1 && s.ends_with('%') && s[..s.len() - 1].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `getIntOrPercentValue` (`IntValue()` of a non-percent string is its `Atoi`, 0 if
+/// not a number).
+fn int_or_percent_value(v: &IntOrString) -> i64 {
+    match (percent_value(v), v) {
+        (Some(p), _) => p,
+        (None, IntOrString::Int(i)) => i64::from(*i),
+        (None, IntOrString::String(s)) => s.parse::<i32>().map(i64::from).unwrap_or(0),
+    }
+}
+
+/// `ValidatePositiveIntOrPercent`.
+fn validate_positive_int_or_percent(v: &IntOrString, path: &FieldPath, errs: &mut ErrorList) {
+    match v {
+        IntOrString::String(s) => {
+            if !is_valid_percent(s) {
+                errs.push(FieldError::invalid(
+                    path,
+                    raw(go_int_or_string(v)),
+                    crate::api::validation::regex_error(
+                        "a valid percent string must be a numeric string followed by an ending '%'",
+                        "[0-9]+%",
+                        &["1%", "93%"],
+                    ),
+                ));
+            }
+        }
+        IntOrString::Int(i) => validate_nonnegative(i64::from(*i), path, errs),
+    }
+}
+
+/// `ValidateRollingUpdateDeployment`.
+fn validate_rolling_update(
+    max_surge: &IntOrString,
+    max_unavailable: &IntOrString,
+    path: &FieldPath,
+    errs: &mut ErrorList,
+) {
+    let mu_path = path.child("maxUnavailable");
+    validate_positive_int_or_percent(max_unavailable, &mu_path, errs);
+    validate_positive_int_or_percent(max_surge, &path.child("maxSurge"), errs);
+    if int_or_percent_value(max_unavailable) == 0 && int_or_percent_value(max_surge) == 0 {
+        errs.push(FieldError::invalid(
+            &mu_path,
+            raw(go_int_or_string(max_unavailable)),
+            "may not be 0 when `maxSurge` is 0",
+        ));
+    }
+    // IsNotMoreThan100Percent
+    if percent_value(max_unavailable).is_some_and(|p| p > 100) {
+        errs.push(FieldError::invalid(
+            &mu_path,
+            raw(go_int_or_string(max_unavailable)),
+            "must not be greater than 100%",
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Jobs (pkg/apis/batch/validation/validation.go)
+// ---------------------------------------------------------------------------
+
+/// `ValidateJobSpec` with `validateJobSpec`. kubesim does not generate a Job's selector
+/// (upstream's strategy does, from the UID), so a missing selector is only an error with
+/// `manualSelector: true`.
+fn validate_job_spec(job: &crate::api::types::Job, errs: &mut ErrorList) {
+    let spec = FieldPath::new("spec");
+    validate_nonnegative(i64::from(job.parallelism), &spec.child("parallelism"), errs);
+    if let Some(c) = job.completions {
+        validate_nonnegative(i64::from(c), &spec.child("completions"), errs);
+    }
+    if let Some(ads) = job.active_deadline_seconds {
+        validate_nonnegative(ads, &spec.child("activeDeadlineSeconds"), errs);
+    }
+    validate_nonnegative(
+        i64::from(job.backoff_limit),
+        &spec.child("backoffLimit"),
+        errs,
+    );
+    if let Some(ttl) = job.ttl_seconds_after_finished {
+        validate_nonnegative(i64::from(ttl), &spec.child("ttlSecondsAfterFinished"), errs);
+    }
+    if job.completion_mode == crate::api::types::CompletionMode::Indexed {
+        if job.completions.is_none() {
+            errs.push(FieldError::required(
+                &spec.child("completions"),
+                "when completion mode is Indexed",
+            ));
+        }
+        if job.parallelism > 100_000 {
+            errs.push(FieldError::invalid(
+                &spec.child("parallelism"),
+                job.parallelism,
+                "must be less than or equal to 100000 when completion mode is Indexed",
+            ));
+        }
+    }
+    let tpath = spec.child("template");
+    let t = &job.template;
+    validate_pod_template(&t.labels, &t.annotations, &t.spec, &tpath, errs);
+    let rp_path = tpath.child("spec").child("restartPolicy");
+    if t.spec.restart_policy == RestartPolicy::Always {
+        errs.push(FieldError::required(
+            &rp_path,
+            "valid values: \"OnFailure\", \"Never\"",
+        ));
+    }
+    match &job.selector {
+        None if job.manual_selector => {
+            errs.push(FieldError::required(&spec.child("selector"), ""));
+            // LabelSelectorAsSelector(nil) matches nothing.
+            errs.push(selector_mismatch(&t.labels, &tpath));
+        }
+        None => {}
+        Some(sel) => {
+            validate_label_selector(sel, &spec.child("selector"), errs);
+            if !sel.matches(&t.labels) {
+                errs.push(selector_mismatch(&t.labels, &tpath));
+            }
+        }
+    }
+}
+
+/// `ValidateJobSpecUpdate`: completions (unless Indexed and changed in tandem with
+/// parallelism), selector, completionMode and the template are immutable; a suspended Job
+/// that never started may change its template's scheduling directives.
+fn validate_job_update(
+    job: &crate::api::types::Job,
+    old: &crate::api::types::Job,
+    errs: &mut ErrorList,
+) {
+    let spec = FieldPath::new("spec");
+    let cpath = spec.child("completions");
+    let completions_value = || match job.completions {
+        Some(c) => BadValue::from(c),
+        None => BadValue::Raw("null".to_string()),
+    };
+    if job.completions != old.completions {
+        if job.completion_mode == crate::api::types::CompletionMode::Indexed {
+            if let Some(c) = job.completions {
+                if c != job.parallelism {
+                    errs.push(FieldError::invalid(
+                        &cpath,
+                        c,
+                        "can only be modified in tandem with spec.parallelism",
+                    ));
+                }
+            }
+        } else {
+            validate_immutable(true, completions_value(), &cpath, errs);
+        }
+    }
+    let selector_value = match &job.selector {
+        Some(sel) => raw(go_label_selector(sel)),
+        None => BadValue::Raw("null".to_string()),
+    };
+    validate_immutable(
+        job.selector != old.selector,
+        selector_value,
+        &spec.child("selector"),
+        errs,
+    );
+    // validatePodTemplateUpdate
+    let mut old_template = old.template.clone();
+    if job.suspend && old.status.start_time.is_none() {
+        old_template.spec.node_selector = job.template.spec.node_selector.clone();
+        old_template.spec.tolerations = job.template.spec.tolerations.clone();
+        old_template.spec.affinity = job.template.spec.affinity.clone();
+        old_template.annotations = job.template.annotations.clone();
+        old_template.labels = job.template.labels.clone();
+    }
+    // Upstream prints the whole core.PodTemplateSpec with %#v; it is abbreviated here.
+    validate_immutable(
+        job.template != old_template,
+        BadValue::Raw(
+            "core.PodTemplateSpec{ObjectMeta:v1.ObjectMeta{...}, Spec:core.PodSpec{...}}"
+                .to_string(),
+        ),
+        &spec.child("template"),
+        errs,
+    );
+    let mode = |m: crate::api::types::CompletionMode| match m {
+        crate::api::types::CompletionMode::NonIndexed => "NonIndexed",
+        crate::api::types::CompletionMode::Indexed => "Indexed",
+    };
+    validate_immutable(
+        job.completion_mode != old.completion_mode,
+        BadValue::from(mode(job.completion_mode)),
+        &spec.child("completionMode"),
+        errs,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Services, nodes, endpoints, events (pkg/apis/core/validation/validation.go)
+// ---------------------------------------------------------------------------
+
+/// The node port range the API server allocates from (`--service-node-port-range`).
+const NODE_PORT_RANGE: std::ops::RangeInclusive<i32> = 30000..=32767;
+
+/// `%#v` of the `core.ServicePort{Protocol, Port}` key of upstream's duplicate check.
+fn go_service_port_key(protocol: Protocol, port: i32) -> String {
+    format!(
+        "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+        go_quote(protocol.as_str())
+    )
+}
+
+/// `ValidateService`. A nodePort outside the range is reported alone, as upstream's
+/// allocator rejects it before validation runs.
+fn validate_service(svc: &crate::api::types::Service, errs: &mut ErrorList) {
+    use crate::api::types::ServiceType;
+    let spec = FieldPath::new("spec");
+    let ports_path = spec.child("ports");
+    if matches!(svc.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
+        for (i, p) in svc.ports.iter().enumerate() {
+            if p.node_port != 0 && !NODE_PORT_RANGE.contains(&p.node_port) {
+                errs.push(FieldError::invalid(
+                    &ports_path.index(i).child("nodePort"),
+                    p.node_port,
+                    "provided port is not in the valid range. The range of valid ports is 30000-32767",
+                ));
+                return;
+            }
+        }
+    }
+    let headless = svc.cluster_ip == "None";
+    if svc.ports.is_empty() && !headless && svc.type_ != ServiceType::ExternalName {
+        errs.push(FieldError::required(&ports_path, ""));
+    }
+    let cluster_ip0 = spec.child("clusterIPs").index(0);
+    match svc.type_ {
+        ServiceType::LoadBalancer => {
+            if headless {
+                errs.push(FieldError::invalid(
+                    &cluster_ip0,
+                    "None",
+                    "may not be set to 'None' for LoadBalancer services",
+                ));
+            }
+            for (i, p) in svc.ports.iter().enumerate() {
+                if p.port == 10250 {
+                    errs.push(FieldError::invalid(
+                        &ports_path.index(i),
+                        p.port,
+                        "may not expose port 10250 externally since it is used by kubelet",
+                    ));
+                }
+            }
+        }
+        ServiceType::NodePort => {
+            if headless {
+                errs.push(FieldError::invalid(
+                    &cluster_ip0,
+                    "None",
+                    "may not be set to 'None' for NodePort services",
+                ));
+            }
+        }
+        ServiceType::ExternalName => {
+            if !svc.cluster_ip.is_empty() {
+                errs.push(FieldError::forbidden(
+                    &spec.child("clusterIPs"),
+                    "may not be set for ExternalName services",
+                ));
+            }
+            let cname = svc
+                .external_name
+                .strip_suffix('.')
+                .unwrap_or(&svc.external_name);
+            let path = spec.child("externalName");
+            if cname.is_empty() {
+                errs.push(FieldError::required(&path, ""));
+            } else {
+                for msg in crate::api::validation::is_dns1123_subdomain(cname) {
+                    errs.push(FieldError::invalid(&path, cname, msg));
+                }
+            }
+        }
+        ServiceType::ClusterIP => {}
+    }
+    // validateServicePort
+    let mut names: Vec<&str> = Vec::new();
+    for (i, p) in svc.ports.iter().enumerate() {
+        let pp = ports_path.index(i);
+        if svc.ports.len() > 1 && p.name.is_empty() {
+            errs.push(FieldError::required(&pp.child("name"), ""));
+        } else if !p.name.is_empty() {
+            validate_dns1123_label(&p.name, &pp.child("name"), errs);
+            if names.contains(&p.name.as_str()) {
+                errs.push(FieldError::duplicate(&pp.child("name"), p.name.as_str()));
+            } else {
+                names.push(&p.name);
+            }
+        }
+        if !is_valid_port_num(i64::from(p.port)) {
+            errs.push(FieldError::invalid(
+                &pp.child("port"),
+                p.port,
+                PORT_RANGE_ERROR_MSG,
+            ));
+        }
+        validate_port_num_or_name(&p.target_port, &pp.child("targetPort"), errs);
+    }
+    if let Some(sel) = &svc.selector {
+        errs.extend(validate_labels(sel.iter(), &spec.child("selector")));
+    }
+    if svc.type_ == ServiceType::ClusterIP {
+        for (i, p) in svc.ports.iter().enumerate() {
+            if p.node_port != 0 {
+                errs.push(FieldError::forbidden(
+                    &ports_path.index(i).child("nodePort"),
+                    "may not be used when `type` is 'ClusterIP'",
+                ));
+            }
+        }
+    }
+    let mut node_ports: Vec<(Protocol, i32)> = Vec::new();
+    for (i, p) in svc.ports.iter().enumerate() {
+        if p.node_port == 0 {
+            continue;
+        }
+        let key = (p.protocol, p.node_port);
+        if node_ports.contains(&key) {
+            errs.push(FieldError::duplicate(
+                &ports_path.index(i).child("nodePort"),
+                p.node_port,
+            ));
+        }
+        node_ports.push(key);
+    }
+    let mut ports: Vec<(Protocol, i32)> = Vec::new();
+    for (i, p) in svc.ports.iter().enumerate() {
+        let key = (p.protocol, p.port);
+        if ports.contains(&key) {
+            errs.push(FieldError::duplicate(
+                &ports_path.index(i),
+                raw(go_service_port_key(p.protocol, p.port)),
+            ));
+        }
+        ports.push(key);
+    }
+}
+
+/// `validateNodeTaints`: key, value, and uniqueness by key and effect.
+fn validate_node_taints(taints: &[crate::api::types::Taint], errs: &mut ErrorList) {
+    let path = FieldPath::new("spec").child("taints");
+    let mut seen: Vec<(&str, TaintEffect)> = Vec::new();
+    for (i, t) in taints.iter().enumerate() {
+        let p = path.index(i);
+        errs.extend(validate_label_name(&t.key, &p.child("key")));
+        let msgs = is_valid_label_value(&t.value);
+        if !msgs.is_empty() {
+            errs.push(FieldError::invalid(
+                &p.child("value"),
+                t.value.as_str(),
+                msgs.join(";"),
+            ));
+        }
+        let key = (t.key.as_str(), t.effect);
+        if seen.contains(&key) {
+            let value = format!(
+                "core.Taint{{Key:{}, Value:{}, Effect:{}, TimeAdded:{}}}",
+                go_quote(&t.key),
+                go_quote(&t.value),
+                go_quote(t.effect.as_str()),
+                go_ptr("v1.Time", t.time_added.is_some())
+            );
+            let mut err = FieldError::duplicate(&p, raw(value));
+            err.detail = "taints must be unique by key and effect pair".to_string();
+            errs.push(err);
+            continue;
+        }
+        seen.push(key);
+    }
+}
+
+/// `validateEndpointSubsets` (`ValidateEndpoints`): addresses present and valid IPs,
+/// port names (required when there are several) and numbers.
+fn validate_endpoints(ep: &crate::api::types::Endpoints, errs: &mut ErrorList) {
+    let path = FieldPath::new("subsets");
+    for (i, ss) in ep.subsets.iter().enumerate() {
+        let sp = path.index(i);
+        if ss.addresses.is_empty() && ss.not_ready_addresses.is_empty() {
+            errs.push(FieldError::required(
+                &sp,
+                "must specify `addresses` or `notReadyAddresses`",
+            ));
+        }
+        for (field, addrs) in [
+            ("addresses", &ss.addresses),
+            ("notReadyAddresses", &ss.not_ready_addresses),
+        ] {
+            for (j, a) in addrs.iter().enumerate() {
+                let ap = sp.child(field).index(j);
+                if a.ip.parse::<std::net::IpAddr>().is_err() {
+                    errs.push(FieldError::invalid(
+                        &ap.child("ip"),
+                        a.ip.as_str(),
+                        "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+                    ));
+                }
+                if !a.hostname.is_empty() {
+                    validate_dns1123_label(&a.hostname, &ap.child("hostname"), errs);
+                }
+                if !a.node_name.is_empty() {
+                    for msg in name_is_dns_subdomain(&a.node_name, false) {
+                        errs.push(FieldError::invalid(
+                            &ap.child("nodeName"),
+                            a.node_name.as_str(),
+                            msg,
+                        ));
+                    }
+                }
+            }
+        }
+        for (j, port) in ss.ports.iter().enumerate() {
+            let pp = sp.child("ports").index(j);
+            if ss.ports.len() > 1 && port.name.is_empty() {
+                errs.push(FieldError::required(&pp.child("name"), ""));
+            } else if !port.name.is_empty() {
+                validate_dns1123_label(&port.name, &pp.child("name"), errs);
+            }
+            if !is_valid_port_num(i64::from(port.port)) {
+                errs.push(FieldError::invalid(
+                    &pp.child("port"),
+                    port.port,
+                    PORT_RANGE_ERROR_MSG,
+                ));
+            }
+        }
+    }
+}
+
+/// `legacyValidateEvent` (events.go) for core/v1 Events without `eventTime`: the
+/// involved object's namespace must match the Event's (an empty one allows `default`).
+fn validate_event(ev: &crate::api::types::Event, meta: &ObjectMeta, errs: &mut ErrorList) {
+    let involved_ns = ev
+        .involved_object
+        .as_ref()
+        .map(|r| r.namespace.as_str())
+        .unwrap_or("");
+    let ok = if involved_ns.is_empty() {
+        meta.namespace.is_empty() || meta.namespace == "default"
+    } else {
+        meta.namespace == involved_ns
+    };
+    if !ok {
+        errs.push(FieldError::invalid(
+            &FieldPath::new("involvedObject").child("namespace"),
+            involved_ns,
+            "does not match event.namespace",
+        ));
+    }
 }
 
 #[cfg(test)]
