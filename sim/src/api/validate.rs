@@ -1652,7 +1652,13 @@ fn validate_event(ev: &crate::api::types::Event, meta: &ObjectMeta, errs: &mut E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::{Pod, PullPolicy, TopologySpreadConstraint};
+    use crate::api::selector::Requirement;
+    use crate::api::types::{
+        CompletionMode, Deployment, DeploymentStrategy, EndpointAddress, EndpointPort,
+        EndpointSubset, Endpoints, Event, Job, Namespace, Node, NodeSpec, ObjectReference, Pod,
+        PodTemplateSpec, PullPolicy, ReplicaSet, ReplicationController, Service, ServicePort,
+        ServiceType, Taint, TopologySpreadConstraint,
+    };
 
     fn container(name: &str, image: &str) -> Container {
         Container {
@@ -1729,8 +1735,11 @@ mod tests {
         errs.iter().map(ToString::to_string).collect()
     }
 
+    /// A table case: its name, the mutation of a valid object, the expected messages.
+    type Case<'a, T> = (&'a str, Box<dyn Fn(&mut T)>, Vec<&'a str>);
+
     /// Runs table cases: each mutation of a fresh object must give exactly `want`.
-    fn check_cases(base: fn() -> Object, cases: Vec<(&str, Box<dyn Fn(&mut Object)>, Vec<&str>)>) {
+    fn check_cases(base: fn() -> Object, cases: Vec<Case<Object>>) {
         for (name, mutate, want) in cases {
             let mut obj = base();
             mutate(&mut obj);
@@ -2090,7 +2099,7 @@ mod tests {
     #[test]
     fn pod_update() {
         let forbidden = format!("spec: Forbidden: pod updates may not change fields other than {UPDATABLE_POD_SPEC_FIELDS}");
-        let cases: Vec<(&str, Box<dyn Fn(&mut PodSpec)>, Vec<&str>)> = vec![
+        let cases: Vec<Case<PodSpec>> = vec![
             ("no change", Box::new(|_: &mut PodSpec| {}), vec![]),
             (
                 "image",
@@ -2174,5 +2183,736 @@ mod tests {
         );
         let errs = validate_object(&new, Some(&old));
         assert_eq!(render_errors(&errs), "spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds");
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> StringMap {
+        pairs.iter().map(|(k, v)| (*k, *v)).collect()
+    }
+
+    fn template(restart: RestartPolicy) -> PodTemplateSpec {
+        let mut spec = pod_spec();
+        spec.restart_policy = restart;
+        PodTemplateSpec {
+            labels: labels(&[("app", "web")]),
+            annotations: StringMap::new(),
+            spec,
+        }
+    }
+
+    fn deployment() -> Object {
+        Object {
+            meta: meta("web", "default"),
+            body: Body::Deployment(Deployment {
+                replicas: 3,
+                selector: LabelSelector::from_match_labels(labels(&[("app", "web")])),
+                template: template(RestartPolicy::Always),
+                strategy: DeploymentStrategy::RollingUpdate {
+                    max_surge: IntOrString::String("25%".into()),
+                    max_unavailable: IntOrString::String("25%".into()),
+                },
+                min_ready_seconds: 0,
+                revision_history_limit: Some(10),
+                paused: false,
+                progress_deadline_seconds: Some(600),
+                rollback_to: None,
+                status: Default::default(),
+            }),
+        }
+    }
+
+    fn deployment_mut(obj: &mut Object) -> &mut Deployment {
+        match &mut obj.body {
+            Body::Deployment(d) => d,
+            _ => unreachable!("not a deployment"),
+        }
+    }
+
+    fn replica_set() -> Object {
+        Object {
+            meta: meta("web", "default"),
+            body: Body::ReplicaSet(ReplicaSet {
+                replicas: 1,
+                selector: LabelSelector::from_match_labels(labels(&[("app", "web")])),
+                template: template(RestartPolicy::Always),
+                ..ReplicaSet::default()
+            }),
+        }
+    }
+
+    fn rc() -> Object {
+        Object {
+            meta: meta("web", "default"),
+            body: Body::ReplicationController(ReplicationController {
+                replicas: 1,
+                selector: labels(&[("app", "web")]),
+                template: Some(template(RestartPolicy::Always)),
+                ..ReplicationController::default()
+            }),
+        }
+    }
+
+    fn job() -> Object {
+        Object {
+            meta: meta("pi", "default"),
+            body: Body::Job(Job {
+                parallelism: 1,
+                completions: Some(1),
+                backoff_limit: 6,
+                template: template(RestartPolicy::Never),
+                ..Job::default()
+            }),
+        }
+    }
+
+    fn job_mut(obj: &mut Object) -> &mut Job {
+        match &mut obj.body {
+            Body::Job(j) => j,
+            _ => unreachable!("not a job"),
+        }
+    }
+
+    fn service_port(name: &str, port: i32) -> ServicePort {
+        ServicePort {
+            name: name.into(),
+            protocol: Protocol::Tcp,
+            port,
+            target_port: IntOrString::Int(port),
+            node_port: 0,
+        }
+    }
+
+    fn service() -> Object {
+        Object {
+            meta: meta("web", "default"),
+            body: Body::Service(Service {
+                selector: Some(labels(&[("app", "web")])),
+                ports: vec![service_port("", 80)],
+                cluster_ip: "10.96.0.10".into(),
+                ..Service::default()
+            }),
+        }
+    }
+
+    fn service_mut(obj: &mut Object) -> &mut Service {
+        match &mut obj.body {
+            Body::Service(s) => s,
+            _ => unreachable!("not a service"),
+        }
+    }
+
+    #[test]
+    fn valid_workloads_pass() {
+        for obj in [deployment(), replica_set(), rc(), job(), service()] {
+            assert!(validate_object(&obj, None).is_empty(), "{:?}", obj.kind());
+            assert!(
+                validate_object(&obj, Some(&obj)).is_empty(),
+                "{:?}",
+                obj.kind()
+            );
+        }
+    }
+
+    /// apps validation_test.go TestValidateDeployment (error cases).
+    #[test]
+    fn deployment_cases() {
+        let percent_msg = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
+        let bad_percent = format!("spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"20Percent\"}}: {percent_msg}");
+        let rolling = |surge: IntOrString, unavailable: IntOrString| {
+            move |o: &mut Object| {
+                deployment_mut(o).strategy = DeploymentStrategy::RollingUpdate {
+                    max_surge: surge.clone(),
+                    max_unavailable: unavailable.clone(),
+                }
+            }
+        };
+        check_cases(
+            deployment,
+            vec![
+                (
+                    "negative replicas",
+                    Box::new(|o: &mut Object| deployment_mut(o).replicas = -1),
+                    vec!["spec.replicas: Invalid value: -1: must be greater than or equal to 0"],
+                ),
+                (
+                    "missing selector",
+                    Box::new(|o: &mut Object| deployment_mut(o).selector = LabelSelector::default()),
+                    vec![
+                        "spec.selector: Required value",
+                        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+                    ],
+                ),
+                (
+                    "selector does not match",
+                    Box::new(|o: &mut Object| {
+                        deployment_mut(o).template.labels = labels(&[("app", "x"), ("tier", "fe")])
+                    }),
+                    vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"x\", \"tier\":\"fe\"}: `selector` does not match template `labels`"],
+                ),
+                (
+                    "restartPolicy must be Always",
+                    Box::new(|o: &mut Object| {
+                        deployment_mut(o).template.spec.restart_policy = RestartPolicy::Never
+                    }),
+                    vec!["spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""],
+                ),
+                (
+                    "activeDeadlineSeconds in template",
+                    Box::new(|o: &mut Object| {
+                        deployment_mut(o).template.spec.active_deadline_seconds = Some(10)
+                    }),
+                    vec!["spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicaSet is not Supported"],
+                ),
+                (
+                    "template container",
+                    Box::new(|o: &mut Object| deployment_mut(o).template.spec.containers.clear()),
+                    vec!["spec.template.spec.containers: Required value"],
+                ),
+                (
+                    "bad percent",
+                    Box::new(rolling(
+                        IntOrString::String("20Percent".into()),
+                        IntOrString::Int(1),
+                    )),
+                    vec![&bad_percent],
+                ),
+                (
+                    "negative maxUnavailable",
+                    Box::new(rolling(IntOrString::Int(1), IntOrString::Int(-1))),
+                    vec!["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: -1: must be greater than or equal to 0"],
+                ),
+                (
+                    "both zero",
+                    Box::new(rolling(IntOrString::Int(0), IntOrString::Int(0))),
+                    vec!["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0"],
+                ),
+                (
+                    "both zero percent",
+                    Box::new(rolling(
+                        IntOrString::String("0%".into()),
+                        IntOrString::String("0%".into()),
+                    )),
+                    vec!["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"0%\"}: may not be 0 when `maxSurge` is 0"],
+                ),
+                (
+                    "over 100%",
+                    Box::new(rolling(
+                        IntOrString::Int(1),
+                        IntOrString::String("110%".into()),
+                    )),
+                    vec!["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"110%\"}: must not be greater than 100%"],
+                ),
+                (
+                    "recreate",
+                    Box::new(|o: &mut Object| deployment_mut(o).strategy = DeploymentStrategy::Recreate),
+                    vec![],
+                ),
+                (
+                    "revisionHistoryLimit",
+                    Box::new(|o: &mut Object| deployment_mut(o).revision_history_limit = Some(-2)),
+                    vec!["spec.revisionHistoryLimit: Invalid value: -2: must be greater than or equal to 0"],
+                ),
+                (
+                    "progress deadline not above minReadySeconds",
+                    Box::new(|o: &mut Object| {
+                        let d = deployment_mut(o);
+                        d.min_ready_seconds = 600;
+                    }),
+                    vec!["spec.progressDeadlineSeconds: Invalid value: 600: must be greater than minReadySeconds"],
+                ),
+                (
+                    "rollback revision",
+                    Box::new(|o: &mut Object| deployment_mut(o).rollback_to = Some(-1)),
+                    vec!["spec.rollback.revision: Invalid value: -1: must be greater than or equal to 0"],
+                ),
+                (
+                    "template label key",
+                    Box::new(|o: &mut Object| {
+                        let d = deployment_mut(o);
+                        d.template.labels.insert("-bad", "x");
+                    }),
+                    vec!["spec.template.labels: Invalid value: \"-bad\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+                ),
+                (
+                    "selector expression without values",
+                    Box::new(|o: &mut Object| {
+                        deployment_mut(o).selector.match_expressions.push(Requirement {
+                            key: "tier".into(),
+                            operator: SelectorOperator::In,
+                            values: Vec::new(),
+                        })
+                    }),
+                    vec![
+                        "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+                        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+                    ],
+                ),
+            ],
+        );
+    }
+
+    /// apps validation_test.go TestValidateDeploymentUpdate (selector immutability).
+    #[test]
+    fn deployment_and_replica_set_update() {
+        let old = deployment();
+        let mut new = deployment();
+        let d = deployment_mut(&mut new);
+        d.selector = LabelSelector::from_match_labels(labels(&[("app", "web"), ("v", "2")]));
+        d.template.labels.insert("v", "2");
+        assert_eq!(
+            messages(&validate_object(&new, Some(&old))),
+            vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\", \"v\":\"2\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"]
+        );
+        // Scaling and image changes are fine.
+        let mut new = deployment();
+        deployment_mut(&mut new).replicas = 5;
+        deployment_mut(&mut new).template.spec.containers[0].image = "nginx:2".into();
+        assert!(validate_object(&new, Some(&old)).is_empty());
+
+        let old = replica_set();
+        let mut new = replica_set();
+        if let Body::ReplicaSet(rs) = &mut new.body {
+            rs.selector.match_expressions.push(Requirement {
+                key: "app".into(),
+                operator: SelectorOperator::Exists,
+                values: Vec::new(),
+            });
+        }
+        assert_eq!(
+            messages(&validate_object(&new, Some(&old))),
+            vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\"}, MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:\"app\", Operator:\"Exists\", Values:[]string(nil)}}}: field is immutable"]
+        );
+    }
+
+    /// apps validation_test.go TestValidateReplicaSet and core TestValidateReplicationController.
+    #[test]
+    fn replica_set_and_rc_cases() {
+        check_cases(
+            replica_set,
+            vec![
+                (
+                    "negative replicas",
+                    Box::new(|o: &mut Object| {
+                        if let Body::ReplicaSet(rs) = &mut o.body {
+                            rs.replicas = -1;
+                        }
+                    }),
+                    vec!["spec.replicas: Invalid value: -1: must be greater than or equal to 0"],
+                ),
+                (
+                    "restartPolicy",
+                    Box::new(|o: &mut Object| {
+                        if let Body::ReplicaSet(rs) = &mut o.body {
+                            rs.template.spec.restart_policy = RestartPolicy::OnFailure;
+                        }
+                    }),
+                    vec!["spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\""],
+                ),
+            ],
+        );
+        check_cases(
+            rc,
+            vec![
+                (
+                    "empty selector",
+                    Box::new(|o: &mut Object| {
+                        if let Body::ReplicationController(rc) = &mut o.body {
+                            rc.selector = StringMap::new();
+                        }
+                    }),
+                    vec!["spec.selector: Required value"],
+                ),
+                (
+                    "mismatch",
+                    Box::new(|o: &mut Object| {
+                        if let Body::ReplicationController(rc) = &mut o.body {
+                            rc.selector = labels(&[("app", "db")]);
+                        }
+                    }),
+                    vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`"],
+                ),
+                (
+                    "no template",
+                    Box::new(|o: &mut Object| {
+                        if let Body::ReplicationController(rc) = &mut o.body {
+                            rc.template = None;
+                        }
+                    }),
+                    vec!["spec.template: Required value"],
+                ),
+                (
+                    "template deadline",
+                    Box::new(|o: &mut Object| {
+                        if let Body::ReplicationController(rc) = &mut o.body {
+                            if let Some(t) = &mut rc.template {
+                                t.spec.active_deadline_seconds = Some(5);
+                            }
+                        }
+                    }),
+                    vec!["spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicationController is not Supported"],
+                ),
+            ],
+        );
+    }
+
+    /// batch validation_test.go TestValidateJob (error cases).
+    #[test]
+    fn job_cases() {
+        check_cases(
+            job,
+            vec![
+                (
+                    "restartPolicy Always",
+                    Box::new(|o: &mut Object| {
+                        job_mut(o).template.spec.restart_policy = RestartPolicy::Always
+                    }),
+                    vec!["spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""],
+                ),
+                (
+                    "negative numbers",
+                    Box::new(|o: &mut Object| {
+                        let j = job_mut(o);
+                        j.parallelism = -1;
+                        j.completions = Some(-1);
+                        j.active_deadline_seconds = Some(-1);
+                        j.backoff_limit = -1;
+                    }),
+                    vec![
+                        "spec.parallelism: Invalid value: -1: must be greater than or equal to 0",
+                        "spec.completions: Invalid value: -1: must be greater than or equal to 0",
+                        "spec.activeDeadlineSeconds: Invalid value: -1: must be greater than or equal to 0",
+                        "spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0",
+                    ],
+                ),
+                (
+                    "indexed needs completions",
+                    Box::new(|o: &mut Object| {
+                        let j = job_mut(o);
+                        j.completion_mode = CompletionMode::Indexed;
+                        j.completions = None;
+                    }),
+                    vec!["spec.completions: Required value: when completion mode is Indexed"],
+                ),
+                (
+                    "manual selector required",
+                    Box::new(|o: &mut Object| job_mut(o).manual_selector = true),
+                    vec![
+                        "spec.selector: Required value",
+                        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+                    ],
+                ),
+                (
+                    "selector mismatch",
+                    Box::new(|o: &mut Object| {
+                        job_mut(o).selector =
+                            Some(LabelSelector::from_match_labels(labels(&[("app", "pi")])))
+                    }),
+                    vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`"],
+                ),
+            ],
+        );
+    }
+
+    /// batch validation_test.go TestValidateJobUpdate.
+    #[test]
+    fn job_update() {
+        let old = job();
+        let mut new = job();
+        job_mut(&mut new).template.spec.containers[0].image = "perl:2".into();
+        assert_eq!(
+            messages(&validate_object(&new, Some(&old))),
+            vec!["spec.template: Invalid value: core.PodTemplateSpec{ObjectMeta:v1.ObjectMeta{...}, Spec:core.PodSpec{...}}: field is immutable"]
+        );
+        let mut new = job();
+        job_mut(&mut new).completions = Some(5);
+        assert_eq!(
+            messages(&validate_object(&new, Some(&old))),
+            vec!["spec.completions: Invalid value: 5: field is immutable"]
+        );
+        // Parallelism, deadline and suspension may change.
+        let mut new = job();
+        job_mut(&mut new).parallelism = 4;
+        job_mut(&mut new).active_deadline_seconds = Some(100);
+        assert!(validate_object(&new, Some(&old)).is_empty());
+        // A suspended Job that never started may change scheduling directives.
+        let mut old = job();
+        job_mut(&mut old).suspend = true;
+        let mut new = old.clone();
+        job_mut(&mut new)
+            .template
+            .spec
+            .node_selector
+            .insert("zone", "a");
+        assert!(validate_object(&new, Some(&old)).is_empty());
+    }
+
+    /// validation_test.go TestValidateServiceCreate (error cases).
+    #[test]
+    fn service_cases() {
+        check_cases(
+            service,
+            vec![
+                (
+                    "name is a DNS-1035 label",
+                    Box::new(|o: &mut Object| o.meta.name = "1web".into()),
+                    vec!["metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"],
+                ),
+                (
+                    "ports required",
+                    Box::new(|o: &mut Object| service_mut(o).ports.clear()),
+                    vec!["spec.ports: Required value"],
+                ),
+                (
+                    "headless without ports",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.ports.clear();
+                        s.cluster_ip = "None".into();
+                    }),
+                    vec![],
+                ),
+                (
+                    "port range",
+                    Box::new(|o: &mut Object| service_mut(o).ports[0].port = 65536),
+                    vec!["spec.ports[0].port: Invalid value: 65536: must be between 1 and 65535, inclusive"],
+                ),
+                (
+                    "names required with several ports",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.ports = vec![service_port("http", 80), service_port("", 443)];
+                    }),
+                    vec!["spec.ports[1].name: Required value"],
+                ),
+                (
+                    "duplicate names",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.ports = vec![service_port("http", 80), service_port("http", 443)];
+                    }),
+                    vec!["spec.ports[1].name: Duplicate value: \"http\""],
+                ),
+                (
+                    "duplicate ports",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.ports = vec![service_port("a", 80), service_port("b", 80)];
+                    }),
+                    vec!["spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"],
+                ),
+                (
+                    "nodePort on ClusterIP",
+                    Box::new(|o: &mut Object| service_mut(o).ports[0].node_port = 30080),
+                    vec!["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"],
+                ),
+                (
+                    "nodePort range",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.type_ = ServiceType::NodePort;
+                        s.ports[0].node_port = 80;
+                    }),
+                    vec!["spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767"],
+                ),
+                (
+                    "duplicate nodePort",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.type_ = ServiceType::NodePort;
+                        s.ports = vec![service_port("a", 80), service_port("b", 81)];
+                        s.ports[0].node_port = 30080;
+                        s.ports[1].node_port = 30080;
+                    }),
+                    vec!["spec.ports[1].nodePort: Duplicate value: 30080"],
+                ),
+                (
+                    "headless NodePort",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.type_ = ServiceType::NodePort;
+                        s.cluster_ip = "None".into();
+                    }),
+                    vec!["spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"],
+                ),
+                (
+                    "ExternalName needs a name",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.type_ = ServiceType::ExternalName;
+                        s.cluster_ip = "".into();
+                        s.ports.clear();
+                    }),
+                    vec!["spec.externalName: Required value"],
+                ),
+                (
+                    "ExternalName with trailing dot",
+                    Box::new(|o: &mut Object| {
+                        let s = service_mut(o);
+                        s.type_ = ServiceType::ExternalName;
+                        s.cluster_ip = "".into();
+                        s.external_name = "db.example.com.".into();
+                    }),
+                    vec![],
+                ),
+                (
+                    "bad targetPort name",
+                    Box::new(|o: &mut Object| {
+                        service_mut(o).ports[0].target_port = IntOrString::String("-http".into())
+                    }),
+                    vec!["spec.ports[0].targetPort: Invalid value: \"-http\": must not begin or end with a hyphen"],
+                ),
+            ],
+        );
+    }
+
+    fn taint(key: &str, value: &str, effect: TaintEffect) -> Taint {
+        Taint {
+            key: key.into(),
+            value: value.into(),
+            effect,
+            time_added: None,
+        }
+    }
+
+    /// validation_test.go TestValidateNode (taint cases), namespace names, events.
+    #[test]
+    fn node_namespace_event_endpoints() {
+        let node = |taints: Vec<Taint>| Object {
+            meta: meta("node-1", ""),
+            body: Body::Node(Node {
+                spec: NodeSpec {
+                    taints,
+                    ..NodeSpec::default()
+                },
+                ..Node::default()
+            }),
+        };
+        assert!(
+            validate_object(&node(vec![taint("a", "b", TaintEffect::NoSchedule)]), None).is_empty()
+        );
+        assert_eq!(
+            messages(&validate_object(
+                &node(vec![
+                    taint("dedicated", "gpu", TaintEffect::NoSchedule),
+                    taint("dedicated", "cpu", TaintEffect::NoSchedule),
+                    taint("dedicated", "cpu", TaintEffect::NoExecute),
+                ]),
+                None
+            )),
+            vec!["spec.taints[1]: Duplicate value: core.Taint{Key:\"dedicated\", Value:\"cpu\", Effect:\"NoSchedule\", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair"]
+        );
+        let errs = messages(&validate_object(
+            &node(vec![taint("", "x y", TaintEffect::NoSchedule)]),
+            None,
+        ));
+        // An empty key breaks both the non-empty rule and the name regex.
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs[0]
+            .starts_with("spec.taints[0].key: Invalid value: \"\": name part must be non-empty"));
+        assert!(errs[2].starts_with("spec.taints[0].value: Invalid value: \"x y\": a valid label"));
+        let mut namespaced_node = node(Vec::new());
+        namespaced_node.meta.namespace = "default".into();
+        assert_eq!(
+            messages(&validate_object(&namespaced_node, None)),
+            vec!["metadata.namespace: Forbidden: not allowed on this type"]
+        );
+
+        let ns = |name: &str| Object {
+            meta: meta(name, ""),
+            body: Body::Namespace(Namespace::default()),
+        };
+        assert!(validate_object(&ns("team-a"), None).is_empty());
+        assert_eq!(
+            messages(&validate_object(&ns("team.a"), None)),
+            vec!["metadata.name: Invalid value: \"team.a\": must not contain dots"]
+        );
+
+        let event = |ns: &str, involved_ns: &str| Object {
+            meta: meta("web.17a", ns),
+            body: Body::Event(Event {
+                involved_object: Some(ObjectReference {
+                    kind: "Pod".into(),
+                    namespace: involved_ns.into(),
+                    name: "web".into(),
+                    uid: Default::default(),
+                }),
+                ..Event::default()
+            }),
+        };
+        assert!(validate_object(&event("default", "default"), None).is_empty());
+        assert!(validate_object(&event("default", ""), None).is_empty());
+        assert_eq!(
+            messages(&validate_object(&event("prod", "default"), None)),
+            vec!["involvedObject.namespace: Invalid value: \"default\": does not match event.namespace"]
+        );
+
+        let ep = Object {
+            meta: meta("web", "default"),
+            body: Body::Endpoints(Endpoints {
+                subsets: vec![EndpointSubset {
+                    addresses: vec![EndpointAddress {
+                        ip: "10.0.0.300".into(),
+                        hostname: "".into(),
+                        node_name: "".into(),
+                        target_ref: None,
+                    }],
+                    not_ready_addresses: Vec::new(),
+                    ports: vec![EndpointPort {
+                        name: "".into(),
+                        port: 0,
+                        protocol: Protocol::Tcp,
+                    }],
+                }],
+            }),
+        };
+        assert_eq!(
+            messages(&validate_object(&ep, None)),
+            vec![
+                "subsets[0].addresses[0].ip: Invalid value: \"10.0.0.300\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+                "subsets[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+            ]
+        );
+    }
+
+    #[test]
+    fn go_renderings() {
+        assert_eq!(go_map(&StringMap::new()), "map[string]string(nil)");
+        assert_eq!(
+            go_map(&labels(&[("b", "2"), ("a", "\"q\"")])),
+            "map[string]string{\"a\":\"\\\"q\\\"\", \"b\":\"2\"}"
+        );
+        assert_eq!(go_string_slice::<&str>(&[]), "[]string(nil)");
+        assert_eq!(
+            render_errors(&[
+                FieldError::required(&FieldPath::new("a"), ""),
+                FieldError::required(&FieldPath::new("b"), ""),
+            ]),
+            "[a: Required value, b: Required value]"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(name in "\\PC{0,70}", value in "\\PC{0,20}", n in proptest::prelude::any::<i32>()) {
+            let mut p = pod();
+            p.meta.name = name.as_str().into();
+            let spec = pod_spec_mut(&mut p);
+            spec.containers[0].name = value.as_str().into();
+            spec.containers[0].ports = vec![port(n)];
+            spec.tolerations = vec![toleration(&value, TolerationOperator::Exists, &value)];
+            let _ = render_errors(&validate_object(&p, Some(&pod())));
+            let mut d = deployment();
+            let dm = deployment_mut(&mut d);
+            dm.replicas = n;
+            dm.strategy = DeploymentStrategy::RollingUpdate {
+                max_surge: IntOrString::String(value.as_str().into()),
+                max_unavailable: IntOrString::String(format!("{value}%").into()),
+            };
+            let _ = render_errors(&validate_object(&d, Some(&deployment())));
+            let mut s = service();
+            service_mut(&mut s).ports[0].target_port = IntOrString::String(name.as_str().into());
+            service_mut(&mut s).external_name = name.as_str().into();
+            service_mut(&mut s).type_ = ServiceType::ExternalName;
+            let _ = render_errors(&validate_object(&s, None));
+        }
     }
 }
