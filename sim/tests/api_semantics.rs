@@ -584,3 +584,87 @@ fn services_get_cluster_ips_and_node_ports() {
     assert_eq!(a.ports[0].node_port, 0);
     assert!((30000..=32767).contains(&b.ports[0].node_port));
 }
+
+fn parse_one(yaml: &str) -> Object {
+    let mut parsed = kubesim::api::manifest::parse_manifests(yaml, "test.yaml").expect("parses");
+    assert_eq!(parsed.len(), 1);
+    parsed.remove(0).object
+}
+
+#[test]
+fn validation_errors_carry_upstream_messages() {
+    let (mut s, mut t) = server();
+    let cases: &[(&str, &str)] = &[
+        (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: other}}\n    spec: {containers: [{name: c, image: nginx}]}\n",
+            "Deployment.apps \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`",
+        ),
+        (
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {name: pi}\nspec:\n  template:\n    spec:\n      restartPolicy: Always\n      containers: [{name: pi, image: perl}]\n",
+            "Job.batch \"pi\" is invalid: spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\"",
+        ),
+        (
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec:\n  containers: [{name: web, image: a}, {name: web, image: b}]\n",
+            "Pod \"two\" is invalid: spec.containers[1].name: Duplicate value: \"web\"",
+        ),
+        (
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name}\nspec:\n  containers: [{name: web, image: a}]\n",
+            "Pod \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        ),
+    ];
+    for (yaml, want) in cases {
+        let err = s
+            .handle(
+                0,
+                "kubectl",
+                Request::Create {
+                    object: parse_one(yaml),
+                },
+                &mut t,
+            )
+            .unwrap_err();
+        assert_eq!(err.code, 422);
+        assert_eq!(&err.message, want);
+    }
+    let err = s
+        .handle(
+            0,
+            "kubectl",
+            Request::Create {
+                object: parse_one(cases[0].0),
+            },
+            &mut t,
+        )
+        .unwrap_err();
+    assert!(
+        err.kubectl_message()
+            .starts_with("The Deployment \"web\" is invalid: spec.template.metadata.labels"),
+        "{}",
+        err.kubectl_message()
+    );
+}
+
+#[test]
+fn selector_is_immutable_on_update() {
+    let (mut s, mut t) = server();
+    let d = parse_one("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web, v: '1'}}\n    spec: {containers: [{name: c, image: nginx}]}\n");
+    let stored = created(s.handle(0, "kubectl", Request::Create { object: d }, &mut t));
+    let mut changed = (*stored).clone();
+    if let Body::Deployment(d) = &mut changed.body {
+        d.selector = LabelSelector::parse("v=1").unwrap();
+        d.selector = LabelSelector {
+            match_labels: [("v", "1")].into_iter().collect(),
+            match_expressions: vec![],
+        };
+    }
+    let err = s
+        .handle(1, "kubectl", Request::Update { object: changed }, &mut t)
+        .unwrap_err();
+    assert_eq!(err.code, 422);
+    assert!(
+        err.message.contains("spec.selector: Invalid value:")
+            && err.message.ends_with("field is immutable"),
+        "{}",
+        err.message
+    );
+}

@@ -199,24 +199,43 @@ pub struct Status {
     pub code: u16,
     pub reason: StatusReason,
     pub message: String,
+    /// For 422 Invalid: the kind (without group), name and field errors, which kubectl
+    /// prints as `The Deployment "web" is invalid: ...` (metav1.StatusDetails).
+    pub details: Option<Box<InvalidDetails>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidDetails {
+    pub kind: Kind,
+    pub name: String,
+    pub errors: String,
 }
 
 impl Status {
+    fn new(code: u16, reason: StatusReason, message: String) -> Status {
+        Status {
+            code,
+            reason,
+            message,
+            details: None,
+        }
+    }
+
     /// apierrors.NewNotFound: `pods "web" not found`, `deployments.apps "web" not found`.
     pub fn not_found(kind: Kind, name: &str) -> Status {
-        Status {
-            code: 404,
-            reason: StatusReason::NotFound,
-            message: format!("{} \"{name}\" not found", qualified_resource(kind)),
-        }
+        Status::new(
+            404,
+            StatusReason::NotFound,
+            format!("{} \"{name}\" not found", qualified_resource(kind)),
+        )
     }
     /// apierrors.NewAlreadyExists.
     pub fn already_exists(kind: Kind, name: &str) -> Status {
-        Status {
-            code: 409,
-            reason: StatusReason::AlreadyExists,
-            message: format!("{} \"{name}\" already exists", qualified_resource(kind)),
-        }
+        Status::new(
+            409,
+            StatusReason::AlreadyExists,
+            format!("{} \"{name}\" already exists", qualified_resource(kind)),
+        )
     }
     /// apierrors.NewConflict with the optimistic-concurrency message of
     /// registry.OptimisticLockErrorMsg.
@@ -228,69 +247,74 @@ impl Status {
         )
     }
     pub fn conflict_with(kind: Kind, name: &str, detail: &str) -> Status {
-        Status {
-            code: 409,
-            reason: StatusReason::Conflict,
-            message: format!(
+        Status::new(
+            409,
+            StatusReason::Conflict,
+            format!(
                 "Operation cannot be fulfilled on {} \"{name}\": {detail}",
                 qualified_resource(kind)
             ),
-        }
+        )
     }
     /// apierrors.NewInvalid: `Deployment.apps "web" is invalid: <errors>`.
     pub fn invalid(kind: Kind, name: &str, errors: &str) -> Status {
-        Status {
-            code: 422,
-            reason: StatusReason::Invalid,
-            message: format!("{} \"{name}\" is invalid: {errors}", qualified_kind(kind)),
-        }
+        let mut s = Status::new(
+            422,
+            StatusReason::Invalid,
+            format!("{} \"{name}\" is invalid: {errors}", qualified_kind(kind)),
+        );
+        s.details = Some(Box::new(InvalidDetails {
+            kind,
+            name: name.to_string(),
+            errors: errors.to_string(),
+        }));
+        s
     }
     pub fn bad_request(message: impl Into<String>) -> Status {
-        Status {
-            code: 400,
-            reason: StatusReason::BadRequest,
-            message: message.into(),
-        }
+        Status::new(400, StatusReason::BadRequest, message.into())
     }
     pub fn forbidden(message: impl Into<String>) -> Status {
-        Status {
-            code: 403,
-            reason: StatusReason::Forbidden,
-            message: message.into(),
-        }
+        Status::new(403, StatusReason::Forbidden, message.into())
     }
     /// The watch cache's 410 for a compacted revision (storage/cacher/watch_cache.go:
     /// `too old resource version: %d (%d)`).
     pub fn gone(requested: u64, oldest: u64) -> Status {
-        Status {
-            code: 410,
-            reason: StatusReason::Expired,
-            message: format!("too old resource version: {requested} ({oldest})"),
-        }
+        Status::new(
+            410,
+            StatusReason::Expired,
+            format!("too old resource version: {requested} ({oldest})"),
+        )
     }
     /// What clients see while etcd is down.
     pub fn etcd_timeout() -> Status {
-        Status {
-            code: 500,
-            reason: StatusReason::InternalError,
-            message: "etcdserver: request timed out".into(),
-        }
+        Status::new(
+            500,
+            StatusReason::InternalError,
+            "etcdserver: request timed out".into(),
+        )
     }
     pub fn client_timeout(host: &str) -> Status {
-        Status {
-            code: 504,
-            reason: StatusReason::Timeout,
-            message: format!("dial tcp {host}:6443: i/o timeout"),
-        }
+        Status::new(
+            504,
+            StatusReason::Timeout,
+            format!("dial tcp {host}:6443: i/o timeout"),
+        )
     }
 
     /// How kubectl prints it: `Error from server (NotFound): pods "web" not found`.
     pub fn kubectl_message(&self) -> String {
         match self.reason {
-            StatusReason::Invalid => {
-                // kubectl rewrites `Kind "x" is invalid` to `The Kind "x" is invalid`.
-                format!("The {}", self.message)
-            }
+            // kubectl's StandardErrorMessage: `The <details.kind> "<name>" is invalid: <causes>`,
+            // the kind without its group.
+            StatusReason::Invalid => match &self.details {
+                Some(d) => format!(
+                    "The {} \"{}\" is invalid: {}",
+                    d.kind.as_str(),
+                    d.name,
+                    d.errors
+                ),
+                None => format!("The request is invalid: {}", self.message),
+            },
             _ => format!(
                 "Error from server ({}): {}",
                 self.reason.as_str(),
@@ -527,7 +551,7 @@ mod tests {
         );
         assert_eq!(
             Status::invalid(Kind::Deployment, "web", "spec.replicas: Invalid value: -1: must be greater than or equal to 0").kubectl_message(),
-            "The Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+            "The Deployment \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
         );
     }
 

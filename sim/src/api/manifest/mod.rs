@@ -395,7 +395,9 @@ impl ApiVersion {
     /// there, which means the same; 2 in apps/v1beta1; 10 in apps/v1beta2 and apps/v1.
     fn default_revision_history_limit(self) -> Option<i32> {
         match self {
-            ApiVersion::ExtensionsV1beta1 => None,
+            // "Keep everything", written as MaxInt32 (extensions/v1beta1 defaults.go since
+            // 1.9), which is what reading the object back as apps/v1 shows.
+            ApiVersion::ExtensionsV1beta1 => Some(i32::MAX),
             ApiVersion::AppsV1beta1 => Some(2),
             ApiVersion::AppsV1beta2 | ApiVersion::Current => Some(10),
         }
@@ -405,7 +407,7 @@ impl ApiVersion {
     /// apps/v1beta1 on.
     fn default_progress_deadline_seconds(self) -> Option<i32> {
         match self {
-            ApiVersion::ExtensionsV1beta1 => None,
+            ApiVersion::ExtensionsV1beta1 => Some(i32::MAX),
             _ => Some(600),
         }
     }

@@ -138,10 +138,23 @@ const POD_STATUS: &[&str] = &[
     "status.conditions[].message",
     "@status.conditions[].lastProbeTime",
     "@status.conditions[].lastTransitionTime",
+    // Derived by the API server from modelled fields (podIPs from podIP, qosClass from
+    // resources): what `kubectl get -o yaml` prints, accepted without a warning.
+    "!status.qosClass",
+    "!status.podIPs",
+    "!status.hostIPs",
 ];
 
-/// core/v1 ContainerStatus, relative to one status.
-const CONTAINER_STATUS: &[&str] = &["name", "image", "ready", "started", "restartCount"];
+/// core/v1 ContainerStatus, relative to one status. The runtime's ids are accepted silently.
+const CONTAINER_STATUS: &[&str] = &[
+    "name",
+    "image",
+    "ready",
+    "started",
+    "restartCount",
+    "!imageID",
+    "!containerID",
+];
 
 /// core/v1 ContainerState, relative to `state` / `lastState`.
 const CONTAINER_STATE: &[&str] = &[
@@ -173,6 +186,10 @@ const NODE: &[&str] = &[
     "@status.conditions[].lastTransitionTime",
     "status.addresses",
     "status.images",
+    // Derived or reported by the kubelet; accepted without a warning.
+    "!spec.podCIDRs",
+    "!status.nodeInfo",
+    "!status.daemonEndpoints",
 ];
 
 const NAMESPACE: &[&str] = &["status.phase"];
@@ -193,6 +210,10 @@ const SERVICE: &[&str] = &[
     "spec.publishNotReadyAddresses",
     "status.loadBalancer.ingress[].ip",
     "status.loadBalancer.ingress[].hostname",
+    // Derived from clusterIP (single-stack IPv4); accepted without a warning.
+    "!spec.clusterIPs",
+    "!spec.ipFamilies",
+    "!spec.ipFamilyPolicy",
 ];
 
 /// core/v1 EndpointAddress, relative to one address.
@@ -307,6 +328,9 @@ const EVENT: &[&str] = &[
     "@eventTime",
     "source.component",
     "source.host",
+    // Copies of source.* in the events.k8s.io shape; accepted without a warning.
+    "!reportingComponent",
+    "!reportingInstance",
 ];
 
 /// Builds the pattern strings of one kind (before parsing).

@@ -326,8 +326,8 @@ fn guestbook_tutorial_shapes() {
             max_unavailable: IntOrString::Int(1)
         }
     );
-    assert_eq!(d.revision_history_limit, None);
-    assert_eq!(d.progress_deadline_seconds, None);
+    assert_eq!(d.revision_history_limit, Some(i32::MAX));
+    assert_eq!(d.progress_deadline_seconds, Some(i32::MAX));
 }
 
 #[test]
@@ -350,8 +350,8 @@ fn old_deployment_api_versions_keep_their_defaults() {
             "extensions/v1beta1 Deployment is deprecated in v1.8+, unavailable in v1.16+; use apps/v1 Deployment",
             IntOrString::Int(1),
             IntOrString::Int(1),
-            None,
-            None,
+            Some(i32::MAX),
+            Some(i32::MAX),
         ),
         (
             "apps/v1beta1",
