@@ -1,5 +1,7 @@
 //! Measures the memory one stored Pod costs: creates N pods (default 150,000, the upstream
-//! scalability envelope) through the API server and divides the heap growth by N.
+//! scalability envelope) through the API server and divides the heap growth by N; then marks
+//! every pod Running with a kubelet-like status (four conditions, a container status, IPs)
+//! and measures again. History is compacted first, as the API server does every 5 minutes.
 //! Usage: cargo run --release -p kubesim-benches --bin pod_memory [N]
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -47,12 +49,63 @@ fn main() {
     }
     // Compact the history so only live objects count (as the apiserver does every 5 minutes).
     s.compact(s.revision()).expect("compact");
-    let after = LIVE.load(Ordering::Relaxed);
-    let per_pod = (after - before) as f64 / n as f64;
+    let pending = LIVE.load(Ordering::Relaxed);
     println!(
-        "pods={n} heap_bytes={} bytes_per_pod={per_pod:.0} size_of::<Object>()={}",
-        after - before,
+        "pending pods={n} heap_bytes={} bytes_per_pod={:.0} size_of::<Object>()={}",
+        pending - before,
+        (pending - before) as f64 / n as f64,
         std::mem::size_of::<Object>()
+    );
+    for i in 0..n {
+        let name = format!("web-7d9f8c6b5d-{i:05}");
+        s.handle(
+            1,
+            "bench",
+            Request::Bind {
+                namespace: "default".into(),
+                name: name.as_str().into(),
+                node: format!("node-{}", i % 5000 + 1).into(),
+                uid: None,
+            },
+            &mut trace,
+        )
+        .expect("bind");
+        let mut o = (**s.get(Kind::Pod, "default", &name).expect("stored")).clone();
+        if let Body::Pod(p) = &mut o.body {
+            p.status.phase = PodPhase::Running;
+            p.status.pod_ip =
+                format!("10.{}.{}.{}", 244 + i / 65536, (i / 256) % 256, i % 256).into();
+            p.status.host_ip = format!("10.0.{}.{}", (i % 5000) / 256, i % 256).into();
+            p.status.start_time = Some(1);
+            for t in ["Initialized", "Ready", "ContainersReady"] {
+                p.status.conditions.push(Condition {
+                    type_: Name::new_static(t),
+                    status: ConditionStatus::True,
+                    reason: Name::default(),
+                    message: Name::default(),
+                    last_transition_time: Some(1),
+                    last_update_time: None,
+                });
+            }
+            p.status.container_statuses = vec![ContainerStatus {
+                name: p.spec.containers[0].name.clone(),
+                image: p.spec.containers[0].image.clone(),
+                ready: true,
+                started: Some(true),
+                restart_count: 0,
+                state: ContainerState::Running { started_at: 1 },
+                last_state: None,
+            }];
+        }
+        s.handle(1, "bench", Request::UpdateStatus { object: o }, &mut trace)
+            .expect("status");
+    }
+    s.compact(s.revision()).expect("compact");
+    let running = LIVE.load(Ordering::Relaxed);
+    println!(
+        "running pods={n} heap_bytes={} bytes_per_pod={:.0}",
+        running - before,
+        (running - before) as f64 / n as f64
     );
 }
 
