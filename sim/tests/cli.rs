@@ -174,3 +174,35 @@ fn help_explains_every_subcommand() {
         assert!(stdout.contains(flag), "{flag} in run --help");
     }
 }
+
+#[test]
+fn invalid_object_is_reported_before_the_run_unless_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: pi}\nspec:\n  template:\n    spec:\n      restartPolicy: Always\n      containers: [{name: pi, image: perl}]\n";
+    write(dir.path(), "job.yaml", job);
+    let s = write(
+        dir.path(),
+        "inv.yaml",
+        "name: x\nuntil: 10s\ntimeline:\n  - at: 1s\n    kubectl: create -f job.yaml\n",
+    );
+    let (code, _, stderr) = kubesim(&["run", &s, "--out", "res"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("timeline[0]: The Job \"pi\" is invalid: spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("res").exists());
+    // Marked as intended, it runs and kubectl prints the API server's rejection.
+    let s = write(
+        dir.path(),
+        "inv2.yaml",
+        "name: x\nuntil: 10s\ntimeline:\n  - at: 1s\n    kubectl: create -f job.yaml\n    expectFailure: true\nexpect:\n  - kubectlErrors: true\n    count: 1\n",
+    );
+    let (code, _, stderr) = kubesim(&["run", &s, "--out", "res"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let transcript = std::fs::read_to_string(dir.path().join("res/kubectl.txt")).unwrap();
+    assert!(
+        transcript.contains("The Job \"pi\" is invalid: spec.template.spec.restartPolicy"),
+        "{transcript}"
+    );
+}

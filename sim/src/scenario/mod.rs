@@ -485,6 +485,7 @@ impl Compiler {
         if set > 1 {
             return Err(self.at(&path, "has more than one action; use one of kubectl, apply, create, replace, delete, patch, fault per entry"));
         }
+        let expect_failure = e.expect_failure;
         let (command, kind) = if let Some(line) = e.kubectl {
             let sub = format!("{path}.kubectl");
             let mut loader = |f: &str| self.load_manifest_file(f);
@@ -598,12 +599,51 @@ impl Compiler {
         } else {
             return Err(self.at(&path, "has no action; expected one of kubectl, apply, create, replace, delete, patch, fault, note"));
         };
+        if !expect_failure {
+            self.validate_objects(&path, &kind)?;
+        }
         Ok(TimedAction {
             at,
             index: i,
             command,
             kind,
         })
+    }
+
+    /// Validates the objects an entry creates or replaces, as the API server will, so that a
+    /// broken manifest is reported before the run rather than as a kubectl error in it.
+    fn validate_objects(&self, path: &str, kind: &ActionKind) -> Result<(), ScenarioError> {
+        let ActionKind::Kubectl(action) = kind else {
+            return Ok(());
+        };
+        let objects = match action.as_ref() {
+            KubectlAction::Create { objects, .. }
+            | KubectlAction::Apply { objects, .. }
+            | KubectlAction::Replace { objects, .. } => objects,
+            _ => return Ok(()),
+        };
+        for o in objects {
+            let mut o = o.clone();
+            if o.kind().namespaced() && o.meta.namespace.is_empty() {
+                o.meta.namespace = "default".into();
+            }
+            let errors = crate::api::validate::validate_object(&o, None);
+            if !errors.is_empty() {
+                let status = crate::api::request::Status::invalid(
+                    o.kind(),
+                    &o.meta.name,
+                    &crate::api::validate::render_errors(&errors),
+                );
+                return Err(self.at(
+                    path,
+                    format!(
+                        "{} (set `expectFailure: true` on this entry if the failure is intended)",
+                        status.kubectl_message()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn kind(&self, path: &str, s: &str) -> Result<Kind, ScenarioError> {

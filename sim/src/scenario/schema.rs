@@ -92,6 +92,10 @@ pub struct TimelineEntry {
     /// A free-form note, echoed in the trace.
     #[serde(default)]
     pub note: Option<String>,
+    /// The objects of this entry are invalid on purpose: skip the load-time validation and let
+    /// the API server reject them during the run, as it would reject kubectl.
+    #[serde(default)]
+    pub expect_failure: bool,
 }
 
 #[derive(Debug, Deserialize)]
