@@ -166,16 +166,7 @@ impl Model {
     }
 
     fn parse_strict(text: &str, source_name: &str) -> Result<Model, String> {
-        let de = serde_yaml::Deserializer::from_str(text);
-        let model: Model = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let loc = inner
-                .location()
-                .map(|l| format!(":{}:{}", l.line(), l.column()))
-                .unwrap_or_default();
-            format!("{source_name}{loc}: {path}: {inner}")
-        })?;
+        let model: Model = from_yaml_strict(text, source_name)?;
         model
             .validate()
             .map_err(|e| format!("{source_name}: {e}"))?;
@@ -202,6 +193,30 @@ impl Model {
         }
         Ok(())
     }
+}
+
+/// Deserializes one of kubesim's own YAML formats (scenarios, models), where unknown fields
+/// are errors. The message names the file, the line and column, and the field path:
+/// `m.yaml:2:3: etcd: unknown field ...`.
+pub(crate) fn from_yaml_strict<T: serde::de::DeserializeOwned>(
+    text: &str,
+    source_name: &str,
+) -> Result<T, String> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let loc = inner
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        let path = if path == "." {
+            String::new()
+        } else {
+            format!("{path}: ")
+        };
+        format!("{source_name}{loc}: {path}{inner}")
+    })
 }
 
 pub(crate) fn de_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SimDuration, D::Error> {

@@ -135,21 +135,7 @@ impl Scenario {
         source_name: &str,
         base_dir: &Path,
     ) -> Result<Scenario, ScenarioError> {
-        let de = serde_yaml::Deserializer::from_str(text);
-        let file: ScenarioFile = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let loc = inner
-                .location()
-                .map(|l| format!(":{}:{}", l.line(), l.column()))
-                .unwrap_or_default();
-            let path = if path == "." {
-                String::new()
-            } else {
-                format!("{path}: ")
-            };
-            err(format!("{source_name}{loc}: {path}{inner}"))
-        })?;
+        let file: ScenarioFile = crate::model::from_yaml_strict(text, source_name).map_err(err)?;
         let mut c = Compiler {
             source_name: source_name.to_string(),
             base: base_dir.to_path_buf(),
