@@ -266,3 +266,66 @@ fn etcd_outage_fails_or_holds_requests_per_model() {
         assert_eq!(c.trace().count("EtcdRecovered"), 1);
     }
 }
+
+#[test]
+fn a_partitioned_client_times_out_and_its_watch_is_noticed_dead() {
+    let mut c = Cluster::new(constant_model(), 1, 3600 * SECOND, 1_000_000);
+    let host = c.add_host("edge");
+    let client = c.add_component(
+        "client",
+        host,
+        Box::new(OneShot {
+            at: 10 * SECOND,
+            result: None,
+        }),
+        None,
+    );
+    let watcher_host = c.add_host("watcher");
+    let watcher = c.add_component("watcher", watcher_host, Box::new(Watcher::default()), None);
+    c.run_for(SECOND).unwrap();
+    c.isolate_host(host);
+    c.isolate_host(watcher_host);
+    c.admin_request(
+        "test",
+        Request::Create {
+            object: ns("during-partition"),
+        },
+    )
+    .unwrap();
+    c.run_for(MINUTE).unwrap();
+    let r = c
+        .component::<OneShot>(client)
+        .unwrap()
+        .result
+        .clone()
+        .unwrap();
+    assert_eq!(r.1.unwrap_err(), "dial tcp control-plane:6443: i/o timeout");
+    assert_eq!(r.0, 40 * SECOND, "sent at 10s, given up after 30s");
+    assert!(
+        c.api().get(Kind::Namespace, "", "late").is_none(),
+        "the request never arrived"
+    );
+    let w: &Watcher = c.component(watcher).unwrap();
+    assert!(
+        w.informer
+            .as_ref()
+            .unwrap()
+            .get("", "during-partition")
+            .is_none(),
+        "the event was lost"
+    );
+    // After healing, the informer's reconnect (after the dead-connection timeout and retries)
+    // replays what it missed from its last resourceVersion.
+    c.heal_host(host);
+    c.heal_host(watcher_host);
+    c.run_for(2 * MINUTE).unwrap();
+    let w: &Watcher = c.component(watcher).unwrap();
+    assert!(
+        w.informer
+            .as_ref()
+            .unwrap()
+            .get("", "during-partition")
+            .is_some(),
+        "caught up after the partition healed"
+    );
+}

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use crate::api::request::{Request, Response, Status};
 use crate::api::server::ApiServer;
 use crate::client::{
-    Component, ComponentId, Ctx, Event, Fault, Message, RequestId, WATCH_DEAD_CONNECTION_DETECT,
+    Component, ComponentId, Ctx, Event, Fault, Message, RequestId, CLIENT_REQUEST_TIMEOUT,
+    WATCH_DEAD_CONNECTION_DETECT,
 };
 use crate::engine::{
     format_duration, Engine, RngStreams, RunawayError, SimDuration, SimRng, SimTime, StopReason,
@@ -118,6 +119,15 @@ impl Cluster {
     pub fn network(&self) -> &Network {
         &self.network
     }
+    /// Cuts a host off from the network (its messages are dropped) until [`Cluster::heal_host`].
+    pub fn isolate_host(&mut self, host: HostId) {
+        self.network.isolate(host);
+    }
+
+    pub fn heal_host(&mut self, host: HostId) {
+        self.network.heal(host);
+    }
+
     pub fn add_host(&mut self, name: &str) -> HostId {
         self.network.add_host(name)
     }
@@ -386,19 +396,7 @@ impl Cluster {
                             format_duration(self.model.etcd.request_timeout)
                         )),
                 );
-                let host = self.slots[from as usize].host;
-                if let Some(d) = self.network.delay(CONTROL_PLANE, host) {
-                    self.engine.schedule_in(
-                        self.model.etcd.request_timeout + d,
-                        Event::Deliver {
-                            to: from,
-                            msg: Message::Response {
-                                id,
-                                result: Err(status),
-                            },
-                        },
-                    );
-                }
+                self.reply_after(self.model.etcd.request_timeout, from, id, Err(status));
             }
         }
     }
@@ -433,21 +431,41 @@ impl Cluster {
 
     /// Sends a response back across the network.
     fn reply(&mut self, to: ComponentId, id: RequestId, result: Result<Response, Status>) {
+        self.reply_after(0, to, id, result);
+    }
+
+    /// Sends a response back across the network after the server has held it for `hold`.
+    /// If the network drops it, the client gives up after its request timeout instead (the
+    /// request may still have taken effect, as with a real client).
+    fn reply_after(
+        &mut self,
+        hold: SimDuration,
+        to: ComponentId,
+        id: RequestId,
+        result: Result<Response, Status>,
+    ) {
         let host = self.slots[to as usize].host;
-        if let Some(d) = self.network.delay(CONTROL_PLANE, host) {
-            let at = self.now() + d;
-            // A watch's first reply travels on its stream, ahead of its events.
-            if let Some(w) = self.watches.get_mut(&id) {
-                w.last_delivery = w.last_delivery.max(at);
+        let (at, result) = match self.network.delay(CONTROL_PLANE, host) {
+            Some(d) => (self.now() + hold + d, result),
+            None => {
+                let server = self.network.host_name(CONTROL_PLANE).to_string();
+                (
+                    self.now() + CLIENT_REQUEST_TIMEOUT,
+                    Err(Status::client_timeout(&server)),
+                )
             }
-            self.engine.schedule_at(
-                at,
-                Event::Deliver {
-                    to,
-                    msg: Message::Response { id, result },
-                },
-            );
+        };
+        // A watch's first reply travels on its stream, ahead of its events.
+        if let Some(w) = self.watches.get_mut(&id) {
+            w.last_delivery = w.last_delivery.max(at);
         }
+        self.engine.schedule_at(
+            at,
+            Event::Deliver {
+                to,
+                msg: Message::Response { id, result },
+            },
+        );
     }
 
     fn flush_watch_events(&mut self) {
