@@ -668,3 +668,40 @@ fn selector_is_immutable_on_update() {
         err.message
     );
 }
+
+#[test]
+fn deleting_a_namespace_marks_it_terminating_and_blocks_new_content() {
+    let (mut s, mut t) = server();
+    let ns = Object {
+        meta: ObjectMeta {
+            name: "team".into(),
+            ..Default::default()
+        },
+        body: Body::Namespace(Namespace::default()),
+    };
+    s.handle(0, "t", Request::Create { object: ns }, &mut t)
+        .unwrap();
+    let d = created(s.handle(
+        1,
+        "t",
+        Request::Delete {
+            kind: Kind::Namespace,
+            namespace: "".into(),
+            name: "team".into(),
+            options: Default::default(),
+        },
+        &mut t,
+    ));
+    let Body::Namespace(n) = &d.body else {
+        panic!()
+    };
+    assert_eq!(n.phase, NamespacePhase::Terminating);
+    assert!(d.meta.deletion_timestamp.is_some());
+    let mut p = pod("web", &[]);
+    p.meta.namespace = "team".into();
+    let err = s
+        .handle(2, "t", Request::Create { object: p }, &mut t)
+        .unwrap_err();
+    assert_eq!(err.code, 403);
+    assert_eq!(err.message, "pods \"web\" is forbidden: unable to create new content in namespace team because it is being terminated");
+}

@@ -615,6 +615,25 @@ impl ApiServer {
             }
             Some(PropagationPolicy::Background) | None => {}
         }
+        // A namespace carries the `kubernetes` finalizer (spec.finalizers) until the namespace
+        // controller has emptied it: deletion only marks it Terminating
+        // (pkg/registry/core/namespace/storage/storage.go).
+        if let Body::Namespace(ns) = &mut new.body {
+            if current.meta.deletion_timestamp.is_some() {
+                return Ok(Response::Object(current));
+            }
+            ns.phase = NamespacePhase::Terminating;
+            new.meta.deletion_timestamp = Some(now);
+            new.meta.deletion_grace_period_seconds = Some(0);
+            new.meta.resource_version = self.next_revision();
+            let new = Arc::new(new);
+            self.store
+                .update_if(key, new.clone(), current.meta.resource_version as Revision)
+                .map_err(|_| Status::conflict(kind, name))?;
+            self.record_write(now, client, "ApiUpdate", &new, trace);
+            self.dispatch(Some(&current), Some(&new), new.meta.resource_version);
+            return Ok(Response::Object(new));
+        }
         let grace = deletion_grace_seconds(&current, options.grace_period_seconds);
         if grace == 0 && new.meta.finalizers.is_empty() {
             return self.remove(now, client, &key, &current, trace);
