@@ -21,6 +21,9 @@ use watch::{Watcher, WatcherState};
 /// Default bound on each watcher's queue of undrained events.
 pub const DEFAULT_WATCH_QUEUE_LIMIT_EVENTS: usize = 65_536;
 
+/// The history capacity compaction never shrinks below, in events.
+const HISTORY_MIN_CAPACITY_EVENTS: usize = 1024;
+
 /// The revision of a fresh store (etcd's `currentRev: 1` in `NewStore`).
 pub const INITIAL_REVISION: Revision = 1;
 
@@ -653,6 +656,13 @@ impl<V: Clone> Store<V> {
             for event in kept.into_iter().rev() {
                 self.history.push_front(event);
             }
+        }
+        // Give back the memory of a burst (a mass create, a rollout): once the history is
+        // far below its capacity, keep room for twice what remains. Steady traffic between
+        // compactions never shrinks and regrows.
+        let room = (2 * self.history.len()).max(HISTORY_MIN_CAPACITY_EVENTS);
+        if self.history.capacity() > 2 * room {
+            self.history.shrink_to(room);
         }
         Ok(())
     }
