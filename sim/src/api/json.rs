@@ -1595,8 +1595,8 @@ mod tests {
         }
     }
 
-    fn template(app: &str) -> PodTemplateSpec {
-        PodTemplateSpec {
+    fn template(app: &str) -> Box<PodTemplateSpec> {
+        Box::new(PodTemplateSpec {
             labels: labels(&[("app", app)]),
             annotations: StringMap::new(),
             spec: PodSpec {
@@ -1605,7 +1605,7 @@ mod tests {
                 scheduler_name: "default-scheduler".into(),
                 ..PodSpec::default()
             },
-        }
+        })
     }
 
     fn deployment() -> Object {

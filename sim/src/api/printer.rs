@@ -965,7 +965,7 @@ pub fn describe(obj: &Object, events: &[&Object], now: SimTime) -> String {
                     rc.status.replicas, rc.replicas
                 ),
             );
-            describe_pod_template(&mut d, rc.template.as_ref());
+            describe_pod_template(&mut d, rc.template.as_deref());
             rs_conditions(&mut d, &rc.status.conditions);
         }
         Body::Job(j) => describe_job(&mut d, meta, j),
@@ -2200,14 +2200,14 @@ mod tests {
 
     #[test]
     fn workload_rows() {
-        let tmpl = PodTemplateSpec {
+        let tmpl = Box::new(PodTemplateSpec {
             labels: [("app", "web")].into_iter().collect(),
             annotations: StringMap::new(),
             spec: PodSpec {
                 containers: vec![container("web", "nginx"), container("log", "fluentd")],
                 ..PodSpec::default()
             },
-        };
+        });
         let dep = Object {
             meta: meta("web", "default", 0),
             body: Body::Deployment(Deployment {

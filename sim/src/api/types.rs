@@ -274,6 +274,10 @@ pub struct Object {
     pub body: Body,
 }
 
+/// The kind-specific part of an object. The Pod is kept inline although it is the largest
+/// variant: pods are the objects stored by the thousand, and a box would cost each of them a
+/// second allocation; the rarer kinds box what is large (workload templates).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     Namespace(Namespace),
@@ -876,7 +880,8 @@ pub struct Pod {
     pub status: PodStatus,
 }
 
-/// PodTemplateSpec: the metadata a template may carry, and the pod spec.
+/// PodTemplateSpec: the metadata a template may carry, and the pod spec. Workloads hold it
+/// boxed, so that an object's size is set by the Pod, the kind stored by the thousand.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PodTemplateSpec {
     pub labels: StringMap,
@@ -1039,7 +1044,7 @@ pub struct ReplicationController {
     pub replicas: i32,
     /// Map-form selector; defaulted from the template's labels.
     pub selector: StringMap,
-    pub template: Option<PodTemplateSpec>,
+    pub template: Option<Box<PodTemplateSpec>>,
     pub min_ready_seconds: i32,
     pub status: ReplicaSetStatus,
 }
@@ -1048,7 +1053,7 @@ pub struct ReplicationController {
 pub struct ReplicaSet {
     pub replicas: i32,
     pub selector: LabelSelector,
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
     pub min_ready_seconds: i32,
     pub status: ReplicaSetStatus,
 }
@@ -1079,7 +1084,7 @@ pub struct DeploymentStatus {
 pub struct Deployment {
     pub replicas: i32,
     pub selector: LabelSelector,
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
     pub strategy: DeploymentStrategy,
     pub min_ready_seconds: i32,
     /// None: keep every old ReplicaSet (the extensions/v1beta1 default).
@@ -1126,7 +1131,7 @@ pub struct Job {
     pub backoff_limit: i32,
     pub selector: Option<LabelSelector>,
     pub manual_selector: bool,
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
     pub ttl_seconds_after_finished: Option<i32>,
     pub completion_mode: CompletionMode,
     pub suspend: bool,

@@ -2189,14 +2189,14 @@ mod tests {
         pairs.iter().map(|(k, v)| (*k, *v)).collect()
     }
 
-    fn template(restart: RestartPolicy) -> PodTemplateSpec {
+    fn template(restart: RestartPolicy) -> Box<PodTemplateSpec> {
         let mut spec = pod_spec();
         spec.restart_policy = restart;
-        PodTemplateSpec {
+        Box::new(PodTemplateSpec {
             labels: labels(&[("app", "web")]),
             annotations: StringMap::new(),
             spec,
-        }
+        })
     }
 
     fn deployment() -> Object {

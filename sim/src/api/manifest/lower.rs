@@ -847,18 +847,18 @@ pub fn apply_pod_defaults(spec: &mut PodSpec) {
     }
 }
 
-fn pod_template(t: &core::PodTemplateSpec, path: &str) -> R<PodTemplateSpec> {
+fn pod_template(t: &core::PodTemplateSpec, path: &str) -> R<Box<PodTemplateSpec>> {
     let empty_meta = meta::ObjectMeta::default();
     let m = t.metadata.as_ref().unwrap_or(&empty_meta);
     let empty_spec = core::PodSpec::default();
-    Ok(PodTemplateSpec {
+    Ok(Box::new(PodTemplateSpec {
         labels: string_map(&m.labels),
         annotations: string_map(&m.annotations),
         spec: pod_spec(
             t.spec.as_ref().unwrap_or(&empty_spec),
             &format!("{path}.spec"),
         )?,
-    })
+    }))
 }
 
 fn container_state(s: &core::ContainerState) -> Option<ContainerState> {
@@ -1339,7 +1339,7 @@ pub(super) fn replica_set(
     let spec = &rs.spec;
     let template = match &spec.template {
         Some(t) => pod_template(t, "spec.template")?,
-        None => PodTemplateSpec::default(),
+        None => Box::default(),
     };
     let selector = workload_selector(&spec.selector, prepared, &template.labels)?;
     if prepared.version.defaults_selector_from_template() && meta.labels.is_empty() {
