@@ -946,7 +946,7 @@ fn container_status(c: &ContainerStatus) -> Value {
         "lastState",
         c.last_state
             .as_ref()
-            .map_or(Value::Object(Obj::new()), container_state),
+            .map_or(Value::Object(Obj::new()), |s| container_state(s)),
     );
     Value::Object(o)
 }
@@ -1564,13 +1564,13 @@ mod tests {
                 state: ContainerState::Running {
                     started_at: 95 * S + 500_000_000,
                 },
-                last_state: Some(ContainerState::Terminated {
+                last_state: Some(Box::new(ContainerState::Terminated {
                     exit_code: 137,
                     reason: "OOMKilled".into(),
                     message: "".into(),
                     started_at: Some(93 * S),
                     finished_at: 94 * S,
-                }),
+                })),
             }],
             reason: "".into(),
             message: "".into(),

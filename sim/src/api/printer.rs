@@ -738,7 +738,7 @@ pub struct PodSummary {
 }
 
 fn last_terminated(cs: &ContainerStatus) -> Option<SimTime> {
-    match &cs.last_state {
+    match cs.last_state.as_deref() {
         Some(ContainerState::Terminated { finished_at, .. }) => Some(*finished_at),
         _ => None,
     }
@@ -1251,7 +1251,7 @@ fn describe_containers(
         }
         if let Some(s) = status {
             describe_state(d, "State", &s.state);
-            if let Some(last @ ContainerState::Terminated { .. }) = &s.last_state {
+            if let Some(last @ ContainerState::Terminated { .. }) = s.last_state.as_deref() {
                 describe_state(d, "Last State", last);
             }
             d.w(
@@ -1983,13 +1983,13 @@ mod tests {
         assert_eq!(status_of(&p), t("0/1", "ContainerCreating", "0"));
         // CrashLoopBackOff, with the last restart's age.
         let mut crash = cs("app", waiting("CrashLoopBackOff"), false, 4);
-        crash.last_state = Some(ContainerState::Terminated {
+        crash.last_state = Some(Box::new(ContainerState::Terminated {
             exit_code: 1,
             reason: "Error".into(),
             message: "".into(),
             started_at: Some(260 * S),
             finished_at: 270 * S,
-        });
+        }));
         let p = pod(PodPhase::Running, vec![crash]);
         assert_eq!(status_of(&p), t("0/1", "CrashLoopBackOff", "4 (30s ago)"));
         // Completed: the terminated reason.

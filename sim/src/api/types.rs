@@ -857,7 +857,8 @@ pub struct ContainerStatus {
     pub started: Option<bool>,
     pub restart_count: i32,
     pub state: ContainerState,
-    pub last_state: Option<ContainerState>,
+    /// Boxed: only a restarted container has one.
+    pub last_state: Option<Box<ContainerState>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -895,7 +895,11 @@ fn container_status(s: &core::ContainerStatus) -> ContainerStatus {
                 reason: Name::default(),
                 message: Name::default(),
             }),
-        last_state: s.last_state.as_ref().and_then(container_state),
+        last_state: s
+            .last_state
+            .as_ref()
+            .and_then(container_state)
+            .map(Box::new),
     }
 }
 

@@ -1097,8 +1097,8 @@ status:
     assert_eq!(cs.restart_count, 2);
     assert_eq!(cs.state, ContainerState::Running { started_at: 0 });
     assert_eq!(
-        cs.last_state,
-        Some(ContainerState::Terminated {
+        cs.last_state.as_deref(),
+        Some(&ContainerState::Terminated {
             exit_code: 137,
             reason: "OOMKilled".into(),
             message: "".into(),
