@@ -460,11 +460,15 @@ fn pod_template(t: &PodTemplateSpec) -> Value {
 
 fn pod_spec(p: &PodSpec) -> Value {
     let mut o = Obj::new();
-    put_list(&mut o, "volumes", p.volumes.iter().map(volume).collect());
+    put_list(
+        &mut o,
+        "volumes",
+        p.rare.volumes.iter().map(volume).collect(),
+    );
     put_list(
         &mut o,
         "initContainers",
-        p.init_containers.iter().map(container).collect(),
+        p.rare.init_containers.iter().map(container).collect(),
     );
     put(
         &mut o,
@@ -477,12 +481,16 @@ fn pod_spec(p: &PodSpec) -> Value {
         "terminationGracePeriodSeconds",
         Value::from(p.termination_grace_period_seconds),
     );
-    put_opt_int(&mut o, "activeDeadlineSeconds", p.active_deadline_seconds);
-    put_map(&mut o, "nodeSelector", &p.node_selector);
+    put_opt_int(
+        &mut o,
+        "activeDeadlineSeconds",
+        p.rare.active_deadline_seconds,
+    );
+    put_map(&mut o, "nodeSelector", &p.rare.node_selector);
     put_str(&mut o, "nodeName", &p.node_name);
     put_true(&mut o, "hostNetwork", p.host_network);
-    put_str(&mut o, "hostname", &p.hostname);
-    put_str(&mut o, "subdomain", &p.subdomain);
+    put_str(&mut o, "hostname", &p.rare.hostname);
+    put_str(&mut o, "subdomain", &p.rare.subdomain);
     if let Some(a) = &p.affinity {
         put(&mut o, "affinity", affinity(a));
     }
@@ -492,7 +500,7 @@ fn pod_spec(p: &PodSpec) -> Value {
         "tolerations",
         p.tolerations.iter().map(toleration).collect(),
     );
-    put_str(&mut o, "priorityClassName", &p.priority_class_name);
+    put_str(&mut o, "priorityClassName", &p.rare.priority_class_name);
     put_opt_int(&mut o, "priority", p.priority);
     if let Some(pp) = p.preemption_policy {
         let v = match pp {
@@ -504,7 +512,8 @@ fn pod_spec(p: &PodSpec) -> Value {
     put_list(
         &mut o,
         "topologySpreadConstraints",
-        p.topology_spread_constraints
+        p.rare
+            .topology_spread_constraints
             .iter()
             .map(topology_spread_constraint)
             .collect(),
@@ -815,9 +824,9 @@ fn pod_status(st: &PodStatus, spec: &PodSpec) -> Value {
         "conditions",
         conditions(&st.conditions, Some("lastProbeTime")),
     );
-    put_str(&mut o, "message", &st.message);
-    put_str(&mut o, "reason", &st.reason);
-    put_str(&mut o, "nominatedNodeName", &st.nominated_node_name);
+    put_str(&mut o, "message", &st.rare.message);
+    put_str(&mut o, "reason", &st.rare.reason);
+    put_str(&mut o, "nominatedNodeName", &st.rare.nominated_node_name);
     if !st.host_ip.is_empty() {
         put(&mut o, "hostIP", s(&st.host_ip));
         put(&mut o, "hostIPs", ip_list(&st.host_ip));
@@ -832,7 +841,8 @@ fn pod_status(st: &PodStatus, spec: &PodSpec) -> Value {
     put_list(
         &mut o,
         "initContainerStatuses",
-        st.init_container_statuses
+        st.rare
+            .init_container_statuses
             .iter()
             .map(container_status)
             .collect(),
@@ -859,7 +869,11 @@ pub fn pod_qos_class(spec: &PodSpec) -> &'static str {
     let mut has_req = [false; 2];
     let mut has_lim = [false; 2];
     let mut guaranteed = true;
-    for c in spec.containers.iter().chain(spec.init_containers.iter()) {
+    for c in spec
+        .containers
+        .iter()
+        .chain(spec.rare.init_containers.iter())
+    {
         let mut limits_found = [false; 2];
         for (i, name) in compute.iter().enumerate() {
             if let Some(q) = c.resources.requests.get(name) {
@@ -1430,11 +1444,8 @@ mod tests {
             node_name: "node-1".into(),
             scheduler_name: "default-scheduler".into(),
             containers: vec![c],
-            init_containers: vec![init],
             restart_policy: RestartPolicy::Always,
             termination_grace_period_seconds: 30,
-            active_deadline_seconds: Some(600),
-            node_selector: labels(&[("disk", "ssd")]),
             affinity: Some(Box::new(Affinity {
                 node_affinity: Some(NodeAffinity {
                     required: Some(vec![NodeSelectorTerm {
@@ -1479,59 +1490,64 @@ mod tests {
                 effect: Some(TaintEffect::NoExecute),
                 toleration_seconds: Some(300),
             }],
-            priority_class_name: "high".into(),
             priority: Some(1000),
             preemption_policy: Some(PreemptionPolicy::PreemptLowerPriority),
             host_network: false,
-            topology_spread_constraints: vec![TopologySpreadConstraint {
-                max_skew: 1,
-                topology_key: "topology.kubernetes.io/zone".into(),
-                when_unsatisfiable: UnsatisfiableConstraintAction::DoNotSchedule,
-                label_selector: Some(LabelSelector {
-                    match_labels: StringMap::new(),
-                    match_expressions: vec![Requirement {
-                        key: "app".into(),
-                        operator: SelectorOperator::In,
-                        values: vec!["web".into()],
-                    }],
-                }),
-                min_domains: Some(2),
-                node_affinity_policy: Some(NodeInclusionPolicy::Honor),
-                node_taints_policy: None,
-                match_label_keys: Vec::new(),
-            }],
-            volumes: vec![
-                Volume {
-                    name: "scratch".into(),
-                    source: VolumeSource::EmptyDir,
-                },
-                Volume {
-                    name: "conf".into(),
-                    source: VolumeSource::ConfigMap {
-                        name: "web-conf".into(),
+            rare: Rare::new(RarePodSpec {
+                init_containers: vec![init],
+                active_deadline_seconds: Some(600),
+                node_selector: labels(&[("disk", "ssd")]),
+                priority_class_name: "high".into(),
+                topology_spread_constraints: vec![TopologySpreadConstraint {
+                    max_skew: 1,
+                    topology_key: "topology.kubernetes.io/zone".into(),
+                    when_unsatisfiable: UnsatisfiableConstraintAction::DoNotSchedule,
+                    label_selector: Some(LabelSelector {
+                        match_labels: StringMap::new(),
+                        match_expressions: vec![Requirement {
+                            key: "app".into(),
+                            operator: SelectorOperator::In,
+                            values: vec!["web".into()],
+                        }],
+                    }),
+                    min_domains: Some(2),
+                    node_affinity_policy: Some(NodeInclusionPolicy::Honor),
+                    node_taints_policy: None,
+                    match_label_keys: Vec::new(),
+                }],
+                volumes: vec![
+                    Volume {
+                        name: "scratch".into(),
+                        source: VolumeSource::EmptyDir,
                     },
-                },
-                Volume {
-                    name: "data".into(),
-                    source: VolumeSource::PersistentVolumeClaim {
-                        claim_name: "web-data".into(),
+                    Volume {
+                        name: "conf".into(),
+                        source: VolumeSource::ConfigMap {
+                            name: "web-conf".into(),
+                        },
                     },
-                },
-                Volume {
-                    name: "tls".into(),
-                    source: VolumeSource::Secret {
-                        name: "web-tls".into(),
+                    Volume {
+                        name: "data".into(),
+                        source: VolumeSource::PersistentVolumeClaim {
+                            claim_name: "web-data".into(),
+                        },
                     },
-                },
-                Volume {
-                    name: "logs".into(),
-                    source: VolumeSource::HostPath {
-                        path: "/var/log".into(),
+                    Volume {
+                        name: "tls".into(),
+                        source: VolumeSource::Secret {
+                            name: "web-tls".into(),
+                        },
                     },
-                },
-            ],
-            hostname: "web-0".into(),
-            subdomain: "web".into(),
+                    Volume {
+                        name: "logs".into(),
+                        source: VolumeSource::HostPath {
+                            path: "/var/log".into(),
+                        },
+                    },
+                ],
+                hostname: "web-0".into(),
+                subdomain: "web".into(),
+            }),
         };
         let status = PodStatus {
             phase: PodPhase::Running,
@@ -1546,15 +1562,6 @@ mod tests {
             host_ip: "10.0.0.1".into(),
             pod_ip: "10.244.1.5".into(),
             start_time: Some(91 * S),
-            init_container_statuses: vec![ContainerStatus {
-                name: "sidecar".into(),
-                image: "envoy".into(),
-                ready: true,
-                started: Some(true),
-                restart_count: 0,
-                state: ContainerState::Running { started_at: 92 * S },
-                last_state: None,
-            }],
             container_statuses: vec![ContainerStatus {
                 name: "web".into(),
                 image: "nginx:1.27".into(),
@@ -1572,9 +1579,20 @@ mod tests {
                     finished_at: 94 * S,
                 })),
             }],
-            reason: "".into(),
-            message: "".into(),
-            nominated_node_name: "".into(),
+            rare: Rare::new(RarePodStatus {
+                init_container_statuses: vec![ContainerStatus {
+                    name: "sidecar".into(),
+                    image: "envoy".into(),
+                    ready: true,
+                    started: Some(true),
+                    restart_count: 0,
+                    state: ContainerState::Running { started_at: 92 * S },
+                    last_state: None,
+                }],
+                reason: "".into(),
+                message: "".into(),
+                nominated_node_name: "".into(),
+            }),
         };
         let mut m = meta("web-0", "default");
         m.generate_name = "web-".into();

@@ -11,8 +11,10 @@ use crate::engine::SimTime;
 pub type Name = SmolStr;
 
 /// A Kubernetes object UID. Generated from the API server's seeded RNG stream and printed in
-/// the RFC 4122 form, so UIDs are deterministic per seed.
+/// the RFC 4122 form, so UIDs are deterministic per seed. Aligned to 8 bytes rather than
+/// `u128`'s 16, so that the objects and references holding one need no padding for it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(C, packed(8))]
 pub struct Uid(pub u128);
 
 impl std::fmt::Display for Uid {
@@ -201,6 +203,9 @@ impl StringMap {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
     /// True when every pair of `subset` is in `self` (a map-form selector matching labels).
     pub fn contains_all(&self, subset: &StringMap) -> bool {
         subset.iter().all(|(k, v)| self.get(k) == Some(v))
@@ -325,6 +330,20 @@ impl Object {
             _ => None,
         }
     }
+
+    /// Gives back what building the object left over: spare capacity of its lists (a
+    /// condition pushed onto an empty list reserves room for four) and rare-field groups back
+    /// at their defaults. The API server calls it on every object it stores.
+    pub fn shrink_to_fit(&mut self) {
+        let m = &mut self.meta;
+        m.labels.shrink_to_fit();
+        m.annotations.shrink_to_fit();
+        m.owner_references.shrink_to_fit();
+        m.finalizers.shrink_to_fit();
+        if let Body::Pod(p) = &mut self.body {
+            p.shrink_to_fit();
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,6 +410,9 @@ impl ResourceList {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
     }
 }
 
@@ -732,22 +754,30 @@ pub struct Volume {
     pub source: VolumeSource,
 }
 
+/// core/v1 PodSpec. The fields every pod uses are inline; those most pods leave unset are
+/// in `rare` ([`RarePodSpec`]), out of line, so that the stored pod stays small.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PodSpec {
     pub node_name: Name,
     pub scheduler_name: Name,
     pub containers: Vec<Container>,
-    pub init_containers: Vec<Container>,
     pub restart_policy: RestartPolicy,
     pub termination_grace_period_seconds: i64,
-    pub active_deadline_seconds: Option<i64>,
-    pub node_selector: StringMap,
     pub affinity: Option<Box<Affinity>>,
     pub tolerations: Vec<Toleration>,
-    pub priority_class_name: Name,
     pub priority: Option<i32>,
     pub preemption_policy: Option<PreemptionPolicy>,
     pub host_network: bool,
+    pub rare: Rare<RarePodSpec>,
+}
+
+/// The PodSpec fields most pods leave unset (see [`Rare`]).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RarePodSpec {
+    pub init_containers: Vec<Container>,
+    pub active_deadline_seconds: Option<i64>,
+    pub node_selector: StringMap,
+    pub priority_class_name: Name,
     pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
     pub volumes: Vec<Volume>,
     pub hostname: Name,
@@ -861,6 +891,7 @@ pub struct ContainerStatus {
     pub last_state: Option<Box<ContainerState>>,
 }
 
+/// core/v1 PodStatus; the fields most pods leave unset are in `rare` ([`RarePodStatus`]).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PodStatus {
     pub phase: PodPhase,
@@ -868,8 +899,15 @@ pub struct PodStatus {
     pub host_ip: Name,
     pub pod_ip: Name,
     pub start_time: Option<SimTime>,
-    pub init_container_statuses: Vec<ContainerStatus>,
     pub container_statuses: Vec<ContainerStatus>,
+    pub rare: Rare<RarePodStatus>,
+}
+
+/// The PodStatus fields most pods leave unset (see [`Rare`]).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RarePodStatus {
+    pub init_container_statuses: Vec<ContainerStatus>,
+    /// Why the pod is in its phase (`Evicted`, `DeadlineExceeded`, ...).
     pub reason: Name,
     pub message: Name,
     pub nominated_node_name: Name,
@@ -881,6 +919,37 @@ pub struct Pod {
     pub status: PodStatus,
 }
 
+impl Pod {
+    /// See [`Object::shrink_to_fit`].
+    pub fn shrink_to_fit(&mut self) {
+        fn containers(cs: &mut Vec<Container>) {
+            cs.shrink_to_fit();
+            for c in cs {
+                c.resources.requests.shrink_to_fit();
+                c.resources.limits.shrink_to_fit();
+                c.ports.shrink_to_fit();
+            }
+        }
+        let spec = &mut self.spec;
+        containers(&mut spec.containers);
+        spec.tolerations.shrink_to_fit();
+        spec.rare.compact();
+        if let Some(rare) = spec.rare.get_mut() {
+            containers(&mut rare.init_containers);
+            rare.node_selector.shrink_to_fit();
+            rare.topology_spread_constraints.shrink_to_fit();
+            rare.volumes.shrink_to_fit();
+        }
+        let status = &mut self.status;
+        status.conditions.shrink_to_fit();
+        status.container_statuses.shrink_to_fit();
+        status.rare.compact();
+        if let Some(rare) = status.rare.get_mut() {
+            rare.init_container_statuses.shrink_to_fit();
+        }
+    }
+}
+
 /// PodTemplateSpec: the metadata a template may carry, and the pod spec. Workloads hold it
 /// boxed, so that an object's size is set by the Pod, the kind stored by the thousand.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -889,6 +958,84 @@ pub struct PodTemplateSpec {
     pub annotations: StringMap,
     pub spec: PodSpec,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Out-of-line groups of rarely set fields
+
+/// A group of fields that most objects leave unset, stored out of line: an unset group costs
+/// one null pointer in the object instead of the fields' full size. Reads see the defaults
+/// until a field is written (`pod.spec.rare.volumes.iter()`); a write allocates the group
+/// (`pod.spec.rare.hostname = ...`). An allocated group equal to the defaults compares equal
+/// to an unset one, and [`Rare::compact`] frees it.
+#[derive(Clone, Default)]
+pub struct Rare<T>(Option<Box<T>>);
+
+/// A type usable as a [`Rare`] group: it has a shared all-defaults value for reads of an unset
+/// group.
+pub trait RareGroup: Default + PartialEq + 'static {
+    fn defaults() -> &'static Self;
+}
+
+impl<T: RareGroup> Rare<T> {
+    /// Holds `group` out of line, or nothing when it is all defaults.
+    pub fn new(group: T) -> Self {
+        let mut r = Rare(Some(Box::new(group)));
+        r.compact();
+        r
+    }
+    /// Whether the group is allocated (some field may be set).
+    pub fn is_set(&self) -> bool {
+        self.0.is_some()
+    }
+    /// The group for writing in place, without allocating an unset one.
+    pub fn get_mut(&mut self) -> Option<&mut T> {
+        self.0.as_deref_mut()
+    }
+    /// Frees the group if it is back to all defaults.
+    pub fn compact(&mut self) {
+        if self.0.as_deref().is_some_and(|g| g == T::defaults()) {
+            self.0 = None;
+        }
+    }
+}
+
+impl<T: RareGroup> std::ops::Deref for Rare<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.0.as_deref().unwrap_or_else(|| T::defaults())
+    }
+}
+
+impl<T: RareGroup> std::ops::DerefMut for Rare<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.0.get_or_insert_with(Default::default)
+    }
+}
+
+impl<T: RareGroup> PartialEq for Rare<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: RareGroup + std::fmt::Debug> std::fmt::Debug for Rare<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+macro_rules! rare_group {
+    ($($t:ty),*) => {$(
+        impl RareGroup for $t {
+            fn defaults() -> &'static Self {
+                static DEFAULTS: std::sync::LazyLock<$t> = std::sync::LazyLock::new(Default::default);
+                &DEFAULTS
+            }
+        }
+    )*};
+}
+
+rare_group!(RarePodSpec, RarePodStatus);
 
 // ---------------------------------------------------------------------------------------------
 // Nodes and namespaces
@@ -1155,4 +1302,62 @@ pub struct Event {
     pub last_timestamp: Option<SimTime>,
     pub source_component: Name,
     pub source_host: Name,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_groups_read_as_defaults_until_written() {
+        let mut spec = PodSpec::default();
+        assert!(spec.rare.volumes.is_empty());
+        assert_eq!(spec.rare.hostname, "");
+        assert!(!spec.rare.is_set(), "reads do not allocate");
+        assert!(spec.rare.get_mut().is_none());
+
+        spec.rare.hostname = "web-0".into();
+        assert!(spec.rare.is_set());
+        assert_eq!(spec.rare.hostname, "web-0");
+        assert_ne!(spec, PodSpec::default());
+
+        // Back at the defaults: equal to an unset group, and compact frees it.
+        spec.rare.hostname = Name::default();
+        assert_eq!(spec, PodSpec::default());
+        assert!(spec.rare.is_set());
+        spec.rare.compact();
+        assert!(!spec.rare.is_set());
+
+        assert!(!Rare::new(RarePodStatus::default()).is_set());
+        let named = Rare::new(RarePodStatus {
+            nominated_node_name: "n1".into(),
+            ..Default::default()
+        });
+        assert_eq!(named.nominated_node_name, "n1");
+    }
+
+    #[test]
+    fn shrink_to_fit_trims_a_pod() {
+        let mut obj = Object {
+            meta: ObjectMeta::default(),
+            body: Body::Pod(Pod::default()),
+        };
+        let Body::Pod(p) = &mut obj.body else {
+            unreachable!()
+        };
+        p.status.conditions.push(Condition {
+            type_: Name::new_static("PodScheduled"),
+            status: ConditionStatus::True,
+            reason: Name::default(),
+            message: Name::default(),
+            last_transition_time: Some(0),
+            last_update_time: None,
+        });
+        p.status.rare.reason = Name::default();
+        assert!(p.status.conditions.capacity() > 1);
+        obj.shrink_to_fit();
+        let p = obj.as_pod().unwrap();
+        assert_eq!(p.status.conditions.capacity(), 1);
+        assert!(!p.status.rare.is_set());
+    }
 }

@@ -767,6 +767,7 @@ spec:
     let pod = p.object.as_pod().expect("pod");
     assert_eq!(
         pod.spec
+            .rare
             .volumes
             .iter()
             .map(|v| v.source.clone())
