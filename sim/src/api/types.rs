@@ -160,13 +160,14 @@ impl std::fmt::Display for Kind {
 }
 
 /// A string map kept sorted by key (labels, annotations, node selectors). Sorted so that
-/// iteration, printing and hashing never depend on insertion order.
+/// iteration, printing and hashing never depend on insertion order. Held as an exact-size
+/// boxed slice (16 bytes, no spare capacity): maps are small and mostly read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct StringMap(Vec<(Name, Name)>);
+pub struct StringMap(Box<[(Name, Name)]>);
 
 impl StringMap {
     pub fn new() -> Self {
-        StringMap(Vec::new())
+        StringMap::default()
     }
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
@@ -183,16 +184,19 @@ impl StringMap {
         match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value.into())),
             Err(i) => {
-                self.0.insert(i, (key, value.into()));
+                let mut pairs = std::mem::take(&mut self.0).into_vec();
+                pairs.insert(i, (key, value.into()));
+                self.0 = pairs.into_boxed_slice();
                 None
             }
         }
     }
     pub fn remove(&mut self, key: &str) -> Option<Name> {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => Some(self.0.remove(i).1),
-            Err(_) => None,
-        }
+        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        let mut pairs = std::mem::take(&mut self.0).into_vec();
+        let (_, value) = pairs.remove(i);
+        self.0 = pairs.into_boxed_slice();
+        Some(value)
     }
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
@@ -203,9 +207,6 @@ impl StringMap {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
-    }
     /// True when every pair of `subset` is in `self` (a map-form selector matching labels).
     pub fn contains_all(&self, subset: &StringMap) -> bool {
         subset.iter().all(|(k, v)| self.get(k) == Some(v))
@@ -213,12 +214,22 @@ impl StringMap {
 }
 
 impl<K: Into<Name>, V: Into<Name>> FromIterator<(K, V)> for StringMap {
+    /// Later pairs replace earlier ones with the same key, as repeated inserts would.
     fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
-        let mut m = StringMap::new();
-        for (k, v) in iter {
-            m.insert(k, v);
+        let mut pairs: Vec<(Name, Name)> = iter
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        // Stable: equal keys keep their order, so the last of each run is the latest.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Name, Name)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match out.last_mut() {
+                Some(last) if last.0 == pair.0 => *last = pair,
+                _ => out.push(pair),
+            }
         }
-        m
+        StringMap(out.into_boxed_slice())
     }
 }
 
@@ -336,8 +347,6 @@ impl Object {
     /// at their defaults. The API server calls it on every object it stores.
     pub fn shrink_to_fit(&mut self) {
         let m = &mut self.meta;
-        m.labels.shrink_to_fit();
-        m.annotations.shrink_to_fit();
         m.owner_references.shrink_to_fit();
         m.finalizers.shrink_to_fit();
         if let Body::Pod(p) = &mut self.body {
@@ -383,12 +392,13 @@ impl ResourceName {
 
 /// A resource list with integer amounts: CPU in millicores, everything else in units
 /// (bytes for memory and storage). Presence matters: an omitted request differs from `0`.
+/// Held as an exact-size boxed slice, sorted by name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ResourceList(Vec<(ResourceName, i64)>);
+pub struct ResourceList(Box<[(ResourceName, i64)]>);
 
 impl ResourceList {
     pub fn new() -> Self {
-        ResourceList(Vec::new())
+        ResourceList::default()
     }
     pub fn get(&self, name: &ResourceName) -> Option<i64> {
         self.0.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
@@ -396,7 +406,11 @@ impl ResourceList {
     pub fn set(&mut self, name: ResourceName, amount: i64) {
         match self.0.binary_search_by(|(n, _)| n.cmp(&name)) {
             Ok(i) => self.0[i].1 = amount,
-            Err(i) => self.0.insert(i, (name, amount)),
+            Err(i) => {
+                let mut entries = std::mem::take(&mut self.0).into_vec();
+                entries.insert(i, (name, amount));
+                self.0 = entries.into_boxed_slice();
+            }
         }
     }
     pub fn cpu_milli(&self) -> Option<i64> {
@@ -410,9 +424,6 @@ impl ResourceList {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-    pub fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
     }
 }
 
@@ -925,8 +936,6 @@ impl Pod {
         fn containers(cs: &mut Vec<Container>) {
             cs.shrink_to_fit();
             for c in cs {
-                c.resources.requests.shrink_to_fit();
-                c.resources.limits.shrink_to_fit();
                 c.ports.shrink_to_fit();
             }
         }
@@ -936,7 +945,6 @@ impl Pod {
         spec.rare.compact();
         if let Some(rare) = spec.rare.get_mut() {
             containers(&mut rare.init_containers);
-            rare.node_selector.shrink_to_fit();
             rare.topology_spread_constraints.shrink_to_fit();
             rare.volumes.shrink_to_fit();
         }
@@ -1307,6 +1315,25 @@ pub struct Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_maps_stay_sorted_and_exact() {
+        let mut m: StringMap = [("b", "1"), ("a", "2"), ("b", "3")].into_iter().collect();
+        assert_eq!(m.to_string(), "a=2,b=3");
+        assert_eq!(m.insert("c", "4"), None);
+        assert_eq!(m.insert("a", "5"), Some("2".into()));
+        assert_eq!(m.remove("b"), Some("3".into()));
+        assert_eq!(m.remove("z"), None);
+        assert_eq!(m.to_string(), "a=5,c=4");
+        assert_eq!(m.len(), 2);
+
+        let mut r = ResourceList::new();
+        r.set(ResourceName::Memory, 1);
+        r.set(ResourceName::Cpu, 2);
+        r.set(ResourceName::Memory, 3);
+        let entries: Vec<_> = r.iter().map(|(n, v)| (n.as_str(), v)).collect();
+        assert_eq!(entries, [("cpu", 2), ("memory", 3)]);
+    }
 
     #[test]
     fn rare_groups_read_as_defaults_until_written() {
