@@ -428,8 +428,8 @@ fn condition(c: &Condition, update_time_key: Option<&str>) -> Value {
     let mut o = Obj::new();
     put(&mut o, "type", s(&c.type_));
     put(&mut o, "status", s(c.status.as_str()));
-    put_str(&mut o, "reason", &c.reason);
-    put_str(&mut o, "message", &c.message);
+    put_str(&mut o, "reason", c.reason());
+    put_str(&mut o, "message", c.message());
     put(
         &mut o,
         "lastTransitionTime",
@@ -1551,14 +1551,9 @@ mod tests {
         };
         let status = PodStatus {
             phase: PodPhase::Running,
-            conditions: vec![Condition {
-                type_: "Ready".into(),
-                status: ConditionStatus::True,
-                reason: "".into(),
-                message: "".into(),
-                last_transition_time: Some(100 * S),
-                last_update_time: None,
-            }],
+            conditions: vec![
+                Condition::new("Ready", ConditionStatus::True).with_times(Some(100 * S), None)
+            ],
             host_ip: "10.0.0.1".into(),
             pod_ip: "10.244.1.5".into(),
             start_time: Some(91 * S),
@@ -1653,14 +1648,12 @@ mod tests {
                     available_replicas: 2,
                     unavailable_replicas: 1,
                     terminating_replicas: Some(0),
-                    conditions: vec![Condition {
-                        type_: "Available".into(),
-                        status: ConditionStatus::False,
-                        reason: "MinimumReplicasUnavailable".into(),
-                        message: "Deployment does not have minimum availability.".into(),
-                        last_transition_time: Some(120 * S),
-                        last_update_time: Some(130 * S),
-                    }],
+                    conditions: vec![Condition::new("Available", ConditionStatus::False)
+                        .with_reason(
+                            "MinimumReplicasUnavailable",
+                            "Deployment does not have minimum availability.",
+                        )
+                        .with_times(Some(120 * S), Some(130 * S))],
                     collision_count: None,
                 },
             }),
@@ -1692,13 +1685,10 @@ mod tests {
     }
 
     fn others() -> Vec<Object> {
-        let cond = |t: &str| Condition {
-            type_: t.into(),
-            status: ConditionStatus::True,
-            reason: "R".into(),
-            message: "m".into(),
-            last_transition_time: Some(5 * S),
-            last_update_time: Some(6 * S),
+        let cond = |t: &str| {
+            Condition::new(t, ConditionStatus::True)
+                .with_reason("R", "m")
+                .with_times(Some(5 * S), Some(6 * S))
         };
         let mut capacity = ResourceList::new();
         capacity.set(ResourceName::Cpu, 4000);

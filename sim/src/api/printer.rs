@@ -771,7 +771,7 @@ pub fn pod_row(meta: &ObjectMeta, pod: &Pod, now: SimTime) -> PodSummary {
     if st
         .conditions
         .iter()
-        .any(|c| c.type_ == "PodScheduled" && c.reason == "SchedulingGated")
+        .any(|c| c.type_ == "PodScheduled" && c.reason() == "SchedulingGated")
     {
         reason = "SchedulingGated".into();
     }
@@ -1397,7 +1397,7 @@ fn rs_conditions(d: &mut Doc, conditions: &[Condition]) {
     for c in conditions {
         d.w(
             1,
-            &format!("{} \t{}\t{}\n", c.type_, c.status.as_str(), c.reason),
+            &format!("{} \t{}\t{}\n", c.type_, c.status.as_str(), c.reason()),
         );
     }
 }
@@ -1530,8 +1530,8 @@ fn describe_node(d: &mut Doc, meta: &ObjectMeta, n: &Node) {
                     c.status.as_str(),
                     rfc1123z_or_zero(c.last_update_time),
                     rfc1123z_or_zero(c.last_transition_time),
-                    c.reason,
-                    c.message
+                    c.reason(),
+                    c.message()
                 ),
             );
         }
@@ -1853,14 +1853,7 @@ mod tests {
     }
 
     fn cond(type_: &str, status: ConditionStatus) -> Condition {
-        Condition {
-            type_: type_.into(),
-            status,
-            reason: "".into(),
-            message: "".into(),
-            last_transition_time: None,
-            last_update_time: None,
-        }
+        Condition::new(type_, status)
     }
 
     fn meta(name: &str, namespace: &str, created: SimTime) -> ObjectMeta {
@@ -2044,7 +2037,7 @@ mod tests {
         // Scheduling gates.
         let mut gated = pod(PodPhase::Pending, vec![]);
         let mut c = cond("PodScheduled", ConditionStatus::False);
-        c.reason = "SchedulingGated".into();
+        c.set_reason("SchedulingGated", "");
         gated.status.conditions.push(c);
         assert_eq!(status_of(&gated), t("0/1", "SchedulingGated", "0"));
     }

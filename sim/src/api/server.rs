@@ -715,17 +715,9 @@ impl ApiServer {
             ));
         }
         pod.spec.node_name = node.into();
-        set_condition(
-            &mut pod.status.conditions,
-            Condition {
-                type_: "PodScheduled".into(),
-                status: ConditionStatus::True,
-                reason: Name::default(),
-                message: Name::default(),
-                last_transition_time: Some(now),
-                last_update_time: None,
-            },
-        );
+        let mut scheduled = Condition::new(Name::new_static("PodScheduled"), ConditionStatus::True);
+        scheduled.last_transition_time = Some(now);
+        set_condition(&mut pod.status.conditions, scheduled);
         new.meta.resource_version = self.next_revision();
         let key = object_key(Kind::Pod, namespace, name);
         let new = stored(new);

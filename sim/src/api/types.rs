@@ -855,16 +855,69 @@ impl ConditionStatus {
 }
 
 /// A status condition (PodCondition, NodeCondition, DeploymentCondition, JobCondition, ...):
-/// the shape they share.
+/// the shape they share. A running pod carries four or five, whose reason and message are
+/// empty: those two are kept out of line and cost a null pointer until set (read them with
+/// [`Condition::reason`] and [`Condition::message`], set them with [`Condition::set_reason`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     pub type_: Name,
     pub status: ConditionStatus,
-    pub reason: Name,
-    pub message: Name,
     pub last_transition_time: Option<SimTime>,
     /// lastHeartbeatTime (nodes) / lastUpdateTime (deployments) / lastProbeTime (pods, jobs).
     pub last_update_time: Option<SimTime>,
+    /// None when both are empty.
+    reason_message: Option<Box<ReasonMessage>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ReasonMessage {
+    reason: Name,
+    message: Name,
+}
+
+impl Condition {
+    /// A condition without reason, message or times.
+    pub fn new(type_: impl Into<Name>, status: ConditionStatus) -> Condition {
+        Condition {
+            type_: type_.into(),
+            status,
+            last_transition_time: None,
+            last_update_time: None,
+            reason_message: None,
+        }
+    }
+    /// The condition with its times set.
+    pub fn with_times(
+        mut self,
+        last_transition_time: Option<SimTime>,
+        last_update_time: Option<SimTime>,
+    ) -> Self {
+        self.last_transition_time = last_transition_time;
+        self.last_update_time = last_update_time;
+        self
+    }
+    /// The condition with `reason` and `message` set.
+    pub fn with_reason(mut self, reason: impl Into<Name>, message: impl Into<Name>) -> Self {
+        self.set_reason(reason, message);
+        self
+    }
+    /// Sets the machine-readable reason and the human-readable message (empty clears).
+    pub fn set_reason(&mut self, reason: impl Into<Name>, message: impl Into<Name>) {
+        let (reason, message) = (reason.into(), message.into());
+        self.reason_message = if reason.is_empty() && message.is_empty() {
+            None
+        } else {
+            Some(Box::new(ReasonMessage { reason, message }))
+        };
+    }
+    /// The machine-readable reason for the last transition; empty when unset.
+    pub fn reason(&self) -> &str {
+        self.reason_message.as_ref().map_or("", |r| &r.reason)
+    }
+    /// The human-readable message about the last transition; empty when unset.
+    pub fn message(&self) -> &str {
+        self.reason_message.as_ref().map_or("", |r| &r.message)
+    }
 }
 
 /// Finds a condition by type in a condition list.
@@ -1372,14 +1425,10 @@ mod tests {
         let Body::Pod(p) = &mut obj.body else {
             unreachable!()
         };
-        p.status.conditions.push(Condition {
-            type_: Name::new_static("PodScheduled"),
-            status: ConditionStatus::True,
-            reason: Name::default(),
-            message: Name::default(),
-            last_transition_time: Some(0),
-            last_update_time: None,
-        });
+        p.status.conditions.push(
+            Condition::new(Name::new_static("PodScheduled"), ConditionStatus::True)
+                .with_times(Some(0), None),
+        );
         p.status.rare.reason = Name::default();
         assert!(p.status.conditions.capacity() > 1);
         obj.shrink_to_fit();

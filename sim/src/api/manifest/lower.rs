@@ -209,14 +209,7 @@ fn condition(
             unsupported(format!("{path}.status"), s, &["False", "True", "Unknown"])
         })?,
     };
-    Ok(Condition {
-        type_: type_.into(),
-        status,
-        reason: name(reason),
-        message: name(message),
-        last_transition_time: None,
-        last_update_time: None,
-    })
+    Ok(Condition::new(type_, status).with_reason(name(reason), name(message)))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -587,7 +587,7 @@ fn kubectl_get_output_round_trips_with_status() {
     assert_eq!(s.terminating_replicas, None);
     let available = find_condition(&s.conditions, "Available").expect("Available");
     assert_eq!(available.status, ConditionStatus::True);
-    assert_eq!(available.reason, "MinimumReplicasAvailable");
+    assert_eq!(available.reason(), "MinimumReplicasAvailable");
     assert_eq!(available.last_transition_time, None);
 }
 
