@@ -306,6 +306,36 @@ fn binding_sets_node_and_condition_once() {
 }
 
 #[test]
+fn stored_pods_carry_no_spare_capacity() {
+    let (mut s, mut t) = server();
+    let mut obj = pod("web", &[]);
+    if let Body::Pod(p) = &mut obj.body {
+        // Written and cleared again: an allocated rare group back at its defaults.
+        p.spec.rare.hostname = "web-0".into();
+        p.spec.rare.hostname = Name::default();
+        assert!(p.spec.rare.is_set());
+    }
+    s.handle(0, "t", Request::Create { object: obj }, &mut t)
+        .unwrap();
+    let bind = Request::Bind {
+        namespace: "default".into(),
+        name: "web".into(),
+        node: "n1".into(),
+        uid: None,
+    };
+    let b = created(s.handle(1, "scheduler", bind, &mut t));
+    let p = b.as_pod().unwrap();
+    assert!(!p.spec.rare.is_set());
+    assert_eq!(p.spec.rare.hostname, "");
+    // The admission plugin pushed two tolerations, the binding one condition.
+    assert_eq!(p.spec.tolerations.len(), 2);
+    assert_eq!(p.spec.tolerations.capacity(), 2);
+    assert_eq!(p.status.conditions.len(), 1);
+    assert_eq!(p.status.conditions.capacity(), 1);
+    assert!(!p.status.rare.is_set());
+}
+
+#[test]
 fn graceful_deletion_of_a_bound_pod() {
     let (mut s, mut t) = server();
     s.handle(

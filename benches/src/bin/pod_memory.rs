@@ -78,14 +78,10 @@ fn main() {
             p.status.host_ip = format!("10.0.{}.{}", (i % 5000) / 256, i % 256).into();
             p.status.start_time = Some(1);
             for t in ["Initialized", "Ready", "ContainersReady"] {
-                p.status.conditions.push(Condition {
-                    type_: Name::new_static(t),
-                    status: ConditionStatus::True,
-                    reason: Name::default(),
-                    message: Name::default(),
-                    last_transition_time: Some(1),
-                    last_update_time: None,
-                });
+                p.status.conditions.push(
+                    Condition::new(Name::new_static(t), ConditionStatus::True)
+                        .with_times(Some(1), None),
+                );
             }
             p.status.container_statuses = vec![ContainerStatus {
                 name: p.spec.containers[0].name.clone(),

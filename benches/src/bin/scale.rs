@@ -96,14 +96,9 @@ fn running(pod: &Arc<Object>, now: u64) -> Object {
         p.status.host_ip = "10.0.0.1".into();
         p.status.start_time = Some(now);
         for t in ["Initialized", "Ready", "ContainersReady", "PodScheduled"] {
-            p.status.conditions.push(Condition {
-                type_: t.into(),
-                status: ConditionStatus::True,
-                reason: "".into(),
-                message: "".into(),
-                last_transition_time: Some(now),
-                last_update_time: None,
-            });
+            p.status
+                .conditions
+                .push(Condition::new(t, ConditionStatus::True).with_times(Some(now), None));
         }
         p.status.container_statuses = p
             .spec

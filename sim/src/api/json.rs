@@ -428,8 +428,8 @@ fn condition(c: &Condition, update_time_key: Option<&str>) -> Value {
     let mut o = Obj::new();
     put(&mut o, "type", s(&c.type_));
     put(&mut o, "status", s(c.status.as_str()));
-    put_str(&mut o, "reason", &c.reason);
-    put_str(&mut o, "message", &c.message);
+    put_str(&mut o, "reason", c.reason());
+    put_str(&mut o, "message", c.message());
     put(
         &mut o,
         "lastTransitionTime",
@@ -460,11 +460,15 @@ fn pod_template(t: &PodTemplateSpec) -> Value {
 
 fn pod_spec(p: &PodSpec) -> Value {
     let mut o = Obj::new();
-    put_list(&mut o, "volumes", p.volumes.iter().map(volume).collect());
+    put_list(
+        &mut o,
+        "volumes",
+        p.rare.volumes.iter().map(volume).collect(),
+    );
     put_list(
         &mut o,
         "initContainers",
-        p.init_containers.iter().map(container).collect(),
+        p.rare.init_containers.iter().map(container).collect(),
     );
     put(
         &mut o,
@@ -477,12 +481,16 @@ fn pod_spec(p: &PodSpec) -> Value {
         "terminationGracePeriodSeconds",
         Value::from(p.termination_grace_period_seconds),
     );
-    put_opt_int(&mut o, "activeDeadlineSeconds", p.active_deadline_seconds);
-    put_map(&mut o, "nodeSelector", &p.node_selector);
+    put_opt_int(
+        &mut o,
+        "activeDeadlineSeconds",
+        p.rare.active_deadline_seconds,
+    );
+    put_map(&mut o, "nodeSelector", &p.rare.node_selector);
     put_str(&mut o, "nodeName", &p.node_name);
     put_true(&mut o, "hostNetwork", p.host_network);
-    put_str(&mut o, "hostname", &p.hostname);
-    put_str(&mut o, "subdomain", &p.subdomain);
+    put_str(&mut o, "hostname", &p.rare.hostname);
+    put_str(&mut o, "subdomain", &p.rare.subdomain);
     if let Some(a) = &p.affinity {
         put(&mut o, "affinity", affinity(a));
     }
@@ -492,7 +500,7 @@ fn pod_spec(p: &PodSpec) -> Value {
         "tolerations",
         p.tolerations.iter().map(toleration).collect(),
     );
-    put_str(&mut o, "priorityClassName", &p.priority_class_name);
+    put_str(&mut o, "priorityClassName", &p.rare.priority_class_name);
     put_opt_int(&mut o, "priority", p.priority);
     if let Some(pp) = p.preemption_policy {
         let v = match pp {
@@ -504,7 +512,8 @@ fn pod_spec(p: &PodSpec) -> Value {
     put_list(
         &mut o,
         "topologySpreadConstraints",
-        p.topology_spread_constraints
+        p.rare
+            .topology_spread_constraints
             .iter()
             .map(topology_spread_constraint)
             .collect(),
@@ -815,9 +824,9 @@ fn pod_status(st: &PodStatus, spec: &PodSpec) -> Value {
         "conditions",
         conditions(&st.conditions, Some("lastProbeTime")),
     );
-    put_str(&mut o, "message", &st.message);
-    put_str(&mut o, "reason", &st.reason);
-    put_str(&mut o, "nominatedNodeName", &st.nominated_node_name);
+    put_str(&mut o, "message", &st.rare.message);
+    put_str(&mut o, "reason", &st.rare.reason);
+    put_str(&mut o, "nominatedNodeName", &st.rare.nominated_node_name);
     if !st.host_ip.is_empty() {
         put(&mut o, "hostIP", s(&st.host_ip));
         put(&mut o, "hostIPs", ip_list(&st.host_ip));
@@ -832,7 +841,8 @@ fn pod_status(st: &PodStatus, spec: &PodSpec) -> Value {
     put_list(
         &mut o,
         "initContainerStatuses",
-        st.init_container_statuses
+        st.rare
+            .init_container_statuses
             .iter()
             .map(container_status)
             .collect(),
@@ -859,7 +869,11 @@ pub fn pod_qos_class(spec: &PodSpec) -> &'static str {
     let mut has_req = [false; 2];
     let mut has_lim = [false; 2];
     let mut guaranteed = true;
-    for c in spec.containers.iter().chain(spec.init_containers.iter()) {
+    for c in spec
+        .containers
+        .iter()
+        .chain(spec.rare.init_containers.iter())
+    {
         let mut limits_found = [false; 2];
         for (i, name) in compute.iter().enumerate() {
             if let Some(q) = c.resources.requests.get(name) {
@@ -946,7 +960,7 @@ fn container_status(c: &ContainerStatus) -> Value {
         "lastState",
         c.last_state
             .as_ref()
-            .map_or(Value::Object(Obj::new()), container_state),
+            .map_or(Value::Object(Obj::new()), |s| container_state(s)),
     );
     Value::Object(o)
 }
@@ -1430,11 +1444,8 @@ mod tests {
             node_name: "node-1".into(),
             scheduler_name: "default-scheduler".into(),
             containers: vec![c],
-            init_containers: vec![init],
             restart_policy: RestartPolicy::Always,
             termination_grace_period_seconds: 30,
-            active_deadline_seconds: Some(600),
-            node_selector: labels(&[("disk", "ssd")]),
             affinity: Some(Box::new(Affinity {
                 node_affinity: Some(NodeAffinity {
                     required: Some(vec![NodeSelectorTerm {
@@ -1479,82 +1490,73 @@ mod tests {
                 effect: Some(TaintEffect::NoExecute),
                 toleration_seconds: Some(300),
             }],
-            priority_class_name: "high".into(),
             priority: Some(1000),
             preemption_policy: Some(PreemptionPolicy::PreemptLowerPriority),
             host_network: false,
-            topology_spread_constraints: vec![TopologySpreadConstraint {
-                max_skew: 1,
-                topology_key: "topology.kubernetes.io/zone".into(),
-                when_unsatisfiable: UnsatisfiableConstraintAction::DoNotSchedule,
-                label_selector: Some(LabelSelector {
-                    match_labels: StringMap::new(),
-                    match_expressions: vec![Requirement {
-                        key: "app".into(),
-                        operator: SelectorOperator::In,
-                        values: vec!["web".into()],
-                    }],
-                }),
-                min_domains: Some(2),
-                node_affinity_policy: Some(NodeInclusionPolicy::Honor),
-                node_taints_policy: None,
-                match_label_keys: Vec::new(),
-            }],
-            volumes: vec![
-                Volume {
-                    name: "scratch".into(),
-                    source: VolumeSource::EmptyDir,
-                },
-                Volume {
-                    name: "conf".into(),
-                    source: VolumeSource::ConfigMap {
-                        name: "web-conf".into(),
+            rare: Rare::new(RarePodSpec {
+                init_containers: vec![init],
+                active_deadline_seconds: Some(600),
+                node_selector: labels(&[("disk", "ssd")]),
+                priority_class_name: "high".into(),
+                topology_spread_constraints: vec![TopologySpreadConstraint {
+                    max_skew: 1,
+                    topology_key: "topology.kubernetes.io/zone".into(),
+                    when_unsatisfiable: UnsatisfiableConstraintAction::DoNotSchedule,
+                    label_selector: Some(LabelSelector {
+                        match_labels: StringMap::new(),
+                        match_expressions: vec![Requirement {
+                            key: "app".into(),
+                            operator: SelectorOperator::In,
+                            values: vec!["web".into()],
+                        }],
+                    }),
+                    min_domains: Some(2),
+                    node_affinity_policy: Some(NodeInclusionPolicy::Honor),
+                    node_taints_policy: None,
+                    match_label_keys: Vec::new(),
+                }],
+                volumes: vec![
+                    Volume {
+                        name: "scratch".into(),
+                        source: VolumeSource::EmptyDir,
                     },
-                },
-                Volume {
-                    name: "data".into(),
-                    source: VolumeSource::PersistentVolumeClaim {
-                        claim_name: "web-data".into(),
+                    Volume {
+                        name: "conf".into(),
+                        source: VolumeSource::ConfigMap {
+                            name: "web-conf".into(),
+                        },
                     },
-                },
-                Volume {
-                    name: "tls".into(),
-                    source: VolumeSource::Secret {
-                        name: "web-tls".into(),
+                    Volume {
+                        name: "data".into(),
+                        source: VolumeSource::PersistentVolumeClaim {
+                            claim_name: "web-data".into(),
+                        },
                     },
-                },
-                Volume {
-                    name: "logs".into(),
-                    source: VolumeSource::HostPath {
-                        path: "/var/log".into(),
+                    Volume {
+                        name: "tls".into(),
+                        source: VolumeSource::Secret {
+                            name: "web-tls".into(),
+                        },
                     },
-                },
-            ],
-            hostname: "web-0".into(),
-            subdomain: "web".into(),
+                    Volume {
+                        name: "logs".into(),
+                        source: VolumeSource::HostPath {
+                            path: "/var/log".into(),
+                        },
+                    },
+                ],
+                hostname: "web-0".into(),
+                subdomain: "web".into(),
+            }),
         };
         let status = PodStatus {
             phase: PodPhase::Running,
-            conditions: vec![Condition {
-                type_: "Ready".into(),
-                status: ConditionStatus::True,
-                reason: "".into(),
-                message: "".into(),
-                last_transition_time: Some(100 * S),
-                last_update_time: None,
-            }],
+            conditions: vec![
+                Condition::new("Ready", ConditionStatus::True).with_times(Some(100 * S), None)
+            ],
             host_ip: "10.0.0.1".into(),
             pod_ip: "10.244.1.5".into(),
             start_time: Some(91 * S),
-            init_container_statuses: vec![ContainerStatus {
-                name: "sidecar".into(),
-                image: "envoy".into(),
-                ready: true,
-                started: Some(true),
-                restart_count: 0,
-                state: ContainerState::Running { started_at: 92 * S },
-                last_state: None,
-            }],
             container_statuses: vec![ContainerStatus {
                 name: "web".into(),
                 image: "nginx:1.27".into(),
@@ -1564,17 +1566,28 @@ mod tests {
                 state: ContainerState::Running {
                     started_at: 95 * S + 500_000_000,
                 },
-                last_state: Some(ContainerState::Terminated {
+                last_state: Some(Box::new(ContainerState::Terminated {
                     exit_code: 137,
                     reason: "OOMKilled".into(),
                     message: "".into(),
                     started_at: Some(93 * S),
                     finished_at: 94 * S,
-                }),
+                })),
             }],
-            reason: "".into(),
-            message: "".into(),
-            nominated_node_name: "".into(),
+            rare: Rare::new(RarePodStatus {
+                init_container_statuses: vec![ContainerStatus {
+                    name: "sidecar".into(),
+                    image: "envoy".into(),
+                    ready: true,
+                    started: Some(true),
+                    restart_count: 0,
+                    state: ContainerState::Running { started_at: 92 * S },
+                    last_state: None,
+                }],
+                reason: "".into(),
+                message: "".into(),
+                nominated_node_name: "".into(),
+            }),
         };
         let mut m = meta("web-0", "default");
         m.generate_name = "web-".into();
@@ -1595,8 +1608,8 @@ mod tests {
         }
     }
 
-    fn template(app: &str) -> PodTemplateSpec {
-        PodTemplateSpec {
+    fn template(app: &str) -> Box<PodTemplateSpec> {
+        Box::new(PodTemplateSpec {
             labels: labels(&[("app", app)]),
             annotations: StringMap::new(),
             spec: PodSpec {
@@ -1605,7 +1618,7 @@ mod tests {
                 scheduler_name: "default-scheduler".into(),
                 ..PodSpec::default()
             },
-        }
+        })
     }
 
     fn deployment() -> Object {
@@ -1635,14 +1648,12 @@ mod tests {
                     available_replicas: 2,
                     unavailable_replicas: 1,
                     terminating_replicas: Some(0),
-                    conditions: vec![Condition {
-                        type_: "Available".into(),
-                        status: ConditionStatus::False,
-                        reason: "MinimumReplicasUnavailable".into(),
-                        message: "Deployment does not have minimum availability.".into(),
-                        last_transition_time: Some(120 * S),
-                        last_update_time: Some(130 * S),
-                    }],
+                    conditions: vec![Condition::new("Available", ConditionStatus::False)
+                        .with_reason(
+                            "MinimumReplicasUnavailable",
+                            "Deployment does not have minimum availability.",
+                        )
+                        .with_times(Some(120 * S), Some(130 * S))],
                     collision_count: None,
                 },
             }),
@@ -1674,13 +1685,10 @@ mod tests {
     }
 
     fn others() -> Vec<Object> {
-        let cond = |t: &str| Condition {
-            type_: t.into(),
-            status: ConditionStatus::True,
-            reason: "R".into(),
-            message: "m".into(),
-            last_transition_time: Some(5 * S),
-            last_update_time: Some(6 * S),
+        let cond = |t: &str| {
+            Condition::new(t, ConditionStatus::True)
+                .with_reason("R", "m")
+                .with_times(Some(5 * S), Some(6 * S))
         };
         let mut capacity = ResourceList::new();
         capacity.set(ResourceName::Cpu, 4000);

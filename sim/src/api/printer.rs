@@ -352,7 +352,7 @@ fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
                 age,
                 or_none(&p.status.pod_ip),
                 or_none(&p.spec.node_name),
-                or_none(&p.status.nominated_node_name),
+                or_none(&p.status.rare.nominated_node_name),
                 // spec.readinessGates is not modelled.
                 "<none>".into(),
             ]
@@ -738,7 +738,7 @@ pub struct PodSummary {
 }
 
 fn last_terminated(cs: &ContainerStatus) -> Option<SimTime> {
-    match &cs.last_state {
+    match cs.last_state.as_deref() {
         Some(ContainerState::Terminated { finished_at, .. }) => Some(*finished_at),
         _ => None,
     }
@@ -763,33 +763,35 @@ pub fn pod_row(meta: &ObjectMeta, pod: &Pod, now: SimTime) -> PodSummary {
     let mut last_restart: Option<SimTime> = None;
     let mut last_restartable_restart: Option<SimTime> = None;
 
-    let mut reason = if st.reason.is_empty() {
+    let mut reason = if st.rare.reason.is_empty() {
         st.phase.as_str().to_string()
     } else {
-        st.reason.to_string()
+        st.rare.reason.to_string()
     };
     if st
         .conditions
         .iter()
-        .any(|c| c.type_ == "PodScheduled" && c.reason == "SchedulingGated")
+        .any(|c| c.type_ == "PodScheduled" && c.reason() == "SchedulingGated")
     {
         reason = "SchedulingGated".into();
     }
 
     let is_sidecar = |name: &str| {
-        spec.init_containers
+        spec.rare
+            .init_containers
             .iter()
             .find(|c| c.name == name)
             .is_some_and(|c| c.restart_policy == Some(RestartPolicy::Always))
     };
     total += spec
+        .rare
         .init_containers
         .iter()
         .filter(|c| c.restart_policy == Some(RestartPolicy::Always))
         .count();
 
     let mut initializing = false;
-    for (i, cs) in st.init_container_statuses.iter().enumerate() {
+    for (i, cs) in st.rare.init_container_statuses.iter().enumerate() {
         restarts += i64::from(cs.restart_count);
         last_restart = max_time(last_restart, last_terminated(cs));
         let sidecar = is_sidecar(&cs.name);
@@ -822,7 +824,7 @@ pub fn pod_row(meta: &ObjectMeta, pod: &Pod, now: SimTime) -> PodSummary {
             {
                 reason = format!("Init:{r}");
             }
-            _ => reason = format!("Init:{}/{}", i, spec.init_containers.len()),
+            _ => reason = format!("Init:{}/{}", i, spec.rare.init_containers.len()),
         }
         initializing = true;
         break;
@@ -866,7 +868,7 @@ pub fn pod_row(meta: &ObjectMeta, pod: &Pod, now: SimTime) -> PodSummary {
     }
 
     let terminal = matches!(st.phase, PodPhase::Succeeded | PodPhase::Failed);
-    if meta.deletion_timestamp.is_some() && st.reason == "NodeLost" {
+    if meta.deletion_timestamp.is_some() && st.rare.reason == "NodeLost" {
         reason = "Unknown".into();
     } else if meta.deletion_timestamp.is_some() && !terminal {
         reason = "Terminating".into();
@@ -965,7 +967,7 @@ pub fn describe(obj: &Object, events: &[&Object], now: SimTime) -> String {
                     rc.status.replicas, rc.replicas
                 ),
             );
-            describe_pod_template(&mut d, rc.template.as_ref());
+            describe_pod_template(&mut d, rc.template.as_deref());
             rs_conditions(&mut d, &rc.status.conditions);
         }
         Body::Job(j) => describe_job(&mut d, meta, j),
@@ -1251,7 +1253,7 @@ fn describe_containers(
         }
         if let Some(s) = status {
             describe_state(d, "State", &s.state);
-            if let Some(last @ ContainerState::Terminated { .. }) = &s.last_state {
+            if let Some(last @ ContainerState::Terminated { .. }) = s.last_state.as_deref() {
                 describe_state(d, "Last State", last);
             }
             d.w(
@@ -1361,19 +1363,28 @@ fn describe_pod_template(d: &mut Doc, t: Option<&PodTemplateSpec>) {
     if !t.annotations.is_empty() {
         annotations_multiline(d, "  Annotations", &t.annotations);
     }
-    if !t.spec.init_containers.is_empty() {
-        describe_containers(d, "Init Containers", &t.spec.init_containers, &[], "  ");
-    }
-    describe_containers(d, "Containers", &t.spec.containers, &[], "  ");
-    describe_volumes(d, &t.spec.volumes, "  ");
-    describe_topology_spread(d, &t.spec.topology_spread_constraints, "  ");
-    if !t.spec.priority_class_name.is_empty() {
-        d.w(
-            1,
-            &format!("Priority Class Name:\t{}\n", t.spec.priority_class_name),
+    if !t.spec.rare.init_containers.is_empty() {
+        describe_containers(
+            d,
+            "Init Containers",
+            &t.spec.rare.init_containers,
+            &[],
+            "  ",
         );
     }
-    labels_multiline(d, "  Node-Selectors", &t.spec.node_selector);
+    describe_containers(d, "Containers", &t.spec.containers, &[], "  ");
+    describe_volumes(d, &t.spec.rare.volumes, "  ");
+    describe_topology_spread(d, &t.spec.rare.topology_spread_constraints, "  ");
+    if !t.spec.rare.priority_class_name.is_empty() {
+        d.w(
+            1,
+            &format!(
+                "Priority Class Name:\t{}\n",
+                t.spec.rare.priority_class_name
+            ),
+        );
+    }
+    labels_multiline(d, "  Node-Selectors", &t.spec.rare.node_selector);
     tolerations_multiline(d, "  Tolerations", &t.spec.tolerations);
 }
 
@@ -1386,7 +1397,7 @@ fn rs_conditions(d: &mut Doc, conditions: &[Condition]) {
     for c in conditions {
         d.w(
             1,
-            &format!("{} \t{}\t{}\n", c.type_, c.status.as_str(), c.reason),
+            &format!("{} \t{}\t{}\n", c.type_, c.status.as_str(), c.reason()),
         );
     }
 }
@@ -1399,10 +1410,10 @@ fn describe_pod(d: &mut Doc, meta: &ObjectMeta, p: &Pod, now: SimTime) {
     if let Some(prio) = spec.priority {
         d.w(0, &format!("Priority:\t{prio}\n"));
     }
-    if !spec.priority_class_name.is_empty() {
+    if !spec.rare.priority_class_name.is_empty() {
         d.w(
             0,
-            &format!("Priority Class Name:\t{}\n", spec.priority_class_name),
+            &format!("Priority Class Name:\t{}\n", spec.rare.priority_class_name),
         );
     }
     if spec.node_name.is_empty() {
@@ -1432,11 +1443,11 @@ fn describe_pod(d: &mut Doc, meta: &ObjectMeta, p: &Pod, now: SimTime) {
         }
         _ => d.w(0, &format!("Status:\t{}\n", st.phase.as_str())),
     }
-    if !st.reason.is_empty() {
-        d.w(0, &format!("Reason:\t{}\n", st.reason));
+    if !st.rare.reason.is_empty() {
+        d.w(0, &format!("Reason:\t{}\n", st.rare.reason));
     }
-    if !st.message.is_empty() {
-        d.w(0, &format!("Message:\t{}\n", st.message));
+    if !st.rare.message.is_empty() {
+        d.w(0, &format!("Message:\t{}\n", st.rare.message));
     }
     d.w(0, &format!("IP:\t{}\n", st.pod_ip));
     if st.pod_ip.is_empty() {
@@ -1446,18 +1457,18 @@ fn describe_pod(d: &mut Doc, meta: &ObjectMeta, p: &Pod, now: SimTime) {
         d.w(1, &format!("IP:\t{}\n", st.pod_ip));
     }
     controlled_by(d, meta);
-    if !st.nominated_node_name.is_empty() {
+    if !st.rare.nominated_node_name.is_empty() {
         d.w(
             0,
-            &format!("NominatedNodeName:\t{}\n", st.nominated_node_name),
+            &format!("NominatedNodeName:\t{}\n", st.rare.nominated_node_name),
         );
     }
-    if !spec.init_containers.is_empty() {
+    if !spec.rare.init_containers.is_empty() {
         describe_containers(
             d,
             "Init Containers",
-            &spec.init_containers,
-            &st.init_container_statuses,
+            &spec.rare.init_containers,
+            &st.rare.init_container_statuses,
             "",
         );
     }
@@ -1474,11 +1485,11 @@ fn describe_pod(d: &mut Doc, meta: &ObjectMeta, p: &Pod, now: SimTime) {
             d.w(1, &format!("{} \t{} \n", c.type_, c.status.as_str()));
         }
     }
-    describe_volumes(d, &spec.volumes, "");
+    describe_volumes(d, &spec.rare.volumes, "");
     d.w(0, &format!("QoS Class:\t{}\n", pod_qos_class(spec)));
-    labels_multiline(d, "Node-Selectors", &spec.node_selector);
+    labels_multiline(d, "Node-Selectors", &spec.rare.node_selector);
     tolerations_multiline(d, "Tolerations", &spec.tolerations);
-    describe_topology_spread(d, &spec.topology_spread_constraints, "");
+    describe_topology_spread(d, &spec.rare.topology_spread_constraints, "");
 }
 
 fn describe_node(d: &mut Doc, meta: &ObjectMeta, n: &Node) {
@@ -1519,8 +1530,8 @@ fn describe_node(d: &mut Doc, meta: &ObjectMeta, n: &Node) {
                     c.status.as_str(),
                     rfc1123z_or_zero(c.last_update_time),
                     rfc1123z_or_zero(c.last_transition_time),
-                    c.reason,
-                    c.message
+                    c.reason(),
+                    c.message()
                 ),
             );
         }
@@ -1842,14 +1853,7 @@ mod tests {
     }
 
     fn cond(type_: &str, status: ConditionStatus) -> Condition {
-        Condition {
-            type_: type_.into(),
-            status,
-            reason: "".into(),
-            message: "".into(),
-            last_transition_time: None,
-            last_update_time: None,
-        }
+        Condition::new(type_, status)
     }
 
     fn meta(name: &str, namespace: &str, created: SimTime) -> ObjectMeta {
@@ -1983,13 +1987,13 @@ mod tests {
         assert_eq!(status_of(&p), t("0/1", "ContainerCreating", "0"));
         // CrashLoopBackOff, with the last restart's age.
         let mut crash = cs("app", waiting("CrashLoopBackOff"), false, 4);
-        crash.last_state = Some(ContainerState::Terminated {
+        crash.last_state = Some(Box::new(ContainerState::Terminated {
             exit_code: 1,
             reason: "Error".into(),
             message: "".into(),
             started_at: Some(260 * S),
             finished_at: 270 * S,
-        });
+        }));
         let p = pod(PodPhase::Running, vec![crash]);
         assert_eq!(status_of(&p), t("0/1", "CrashLoopBackOff", "4 (30s ago)"));
         // Completed: the terminated reason.
@@ -2028,12 +2032,12 @@ mod tests {
         );
         // NodeLost pods being deleted are Unknown.
         let mut lost = p.clone();
-        lost.status.reason = "NodeLost".into();
+        lost.status.rare.reason = "NodeLost".into();
         assert_eq!(status_with_meta(&deleting, &lost), t("1/1", "Unknown", "0"));
         // Scheduling gates.
         let mut gated = pod(PodPhase::Pending, vec![]);
         let mut c = cond("PodScheduled", ConditionStatus::False);
-        c.reason = "SchedulingGated".into();
+        c.set_reason("SchedulingGated", "");
         gated.status.conditions.push(c);
         assert_eq!(status_of(&gated), t("0/1", "SchedulingGated", "0"));
     }
@@ -2045,8 +2049,8 @@ mod tests {
                 PodPhase::Pending,
                 vec![cs("app", waiting("PodInitializing"), false, 0)],
             );
-            p.spec.init_containers = vec![container("init", "img")];
-            p.status.init_container_statuses = vec![cs("init", init_state, false, restarts)];
+            p.spec.rare.init_containers = vec![container("init", "img")];
+            p.status.rare.init_container_statuses = vec![cs("init", init_state, false, restarts)];
             p
         };
         assert_eq!(
@@ -2079,8 +2083,8 @@ mod tests {
         let mut p = pod(PodPhase::Running, vec![cs("app", running(), true, 1)]);
         let mut sidecar = container("proxy", "envoy");
         sidecar.restart_policy = Some(RestartPolicy::Always);
-        p.spec.init_containers = vec![sidecar];
-        p.status.init_container_statuses = vec![cs("proxy", running(), true, 0)];
+        p.spec.rare.init_containers = vec![sidecar];
+        p.status.rare.init_container_statuses = vec![cs("proxy", running(), true, 0)];
         p.status.conditions = vec![cond("Initialized", ConditionStatus::True)];
         assert_eq!(status_of(&p), t("2/2", "Running", "1"));
     }
@@ -2200,14 +2204,14 @@ mod tests {
 
     #[test]
     fn workload_rows() {
-        let tmpl = PodTemplateSpec {
+        let tmpl = Box::new(PodTemplateSpec {
             labels: [("app", "web")].into_iter().collect(),
             annotations: StringMap::new(),
             spec: PodSpec {
                 containers: vec![container("web", "nginx"), container("log", "fluentd")],
                 ..PodSpec::default()
             },
-        };
+        });
         let dep = Object {
             meta: meta("web", "default", 0),
             body: Body::Deployment(Deployment {

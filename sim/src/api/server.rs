@@ -422,7 +422,7 @@ impl ApiServer {
             return Err(Status::already_exists(kind, &obj.meta.name));
         }
         obj.meta.resource_version = self.next_revision();
-        let obj = Arc::new(obj);
+        let obj = stored(obj);
         self.store
             .create(key, obj.clone())
             .map_err(|_| Status::already_exists(kind, &obj.meta.name))?;
@@ -441,7 +441,7 @@ impl ApiServer {
                 crate::api::manifest::apply_pod_defaults(&mut pod.spec);
                 add_default_tolerations(&mut pod.spec);
                 if pod.spec.priority.is_none() {
-                    pod.spec.priority = Some(builtin_priority(&pod.spec.priority_class_name));
+                    pod.spec.priority = Some(builtin_priority(&pod.spec.rare.priority_class_name));
                 }
             }
             Body::Service(svc) => self.allocate_service(svc, &obj.meta.name)?,
@@ -534,7 +534,7 @@ impl ApiServer {
             return self.remove(now, client, &key, &current, trace);
         }
         new.meta.resource_version = self.next_revision();
-        let new = Arc::new(new);
+        let new = stored(new);
         self.store
             .update_if(key, new.clone(), current.meta.resource_version as Revision)
             .map_err(|_| Status::conflict(kind, &new.meta.name))?;
@@ -658,7 +658,7 @@ impl ApiServer {
             new.meta.generation += 1;
         }
         new.meta.resource_version = self.next_revision();
-        let new = Arc::new(new);
+        let new = stored(new);
         self.store
             .update_if(key, new.clone(), current.meta.resource_version as Revision)
             .map_err(|_| Status::conflict(kind, name))?;
@@ -734,20 +734,12 @@ impl ApiServer {
             ));
         }
         pod.spec.node_name = node.into();
-        set_condition(
-            &mut pod.status.conditions,
-            Condition {
-                type_: "PodScheduled".into(),
-                status: ConditionStatus::True,
-                reason: Name::default(),
-                message: Name::default(),
-                last_transition_time: Some(now),
-                last_update_time: None,
-            },
-        );
+        let mut scheduled = Condition::new(Name::new_static("PodScheduled"), ConditionStatus::True);
+        scheduled.last_transition_time = Some(now);
+        set_condition(&mut pod.status.conditions, scheduled);
         new.meta.resource_version = self.next_revision();
         let key = object_key(Kind::Pod, namespace, name);
-        let new = Arc::new(new);
+        let new = stored(new);
         self.store
             .update_if(key, new.clone(), current.meta.resource_version as Revision)
             .map_err(|_| Status::conflict(Kind::Pod, name))?;
@@ -898,6 +890,12 @@ impl ApiServer {
             }
         }
     }
+}
+
+/// An object as the API server stores it: trimmed of spare capacity, shared.
+fn stored(mut obj: Object) -> Arc<Object> {
+    obj.shrink_to_fit();
+    Arc::new(obj)
 }
 
 /// The etcd key of an object: `/registry/pods/default/web-0`, `/registry/minions/node-1`.
@@ -1066,8 +1064,6 @@ fn add_default_tolerations(spec: &mut PodSpec) {
             });
         }
     }
-    // Every pod is stored with these; do not keep growth capacity around.
-    spec.tolerations.shrink_to_fit();
 }
 
 /// Priority admission for the built-in PriorityClasses

@@ -11,8 +11,10 @@ use crate::engine::SimTime;
 pub type Name = SmolStr;
 
 /// A Kubernetes object UID. Generated from the API server's seeded RNG stream and printed in
-/// the RFC 4122 form, so UIDs are deterministic per seed.
+/// the RFC 4122 form, so UIDs are deterministic per seed. Aligned to 8 bytes rather than
+/// `u128`'s 16, so that the objects and references holding one need no padding for it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(C, packed(8))]
 pub struct Uid(pub u128);
 
 impl std::fmt::Display for Uid {
@@ -158,13 +160,14 @@ impl std::fmt::Display for Kind {
 }
 
 /// A string map kept sorted by key (labels, annotations, node selectors). Sorted so that
-/// iteration, printing and hashing never depend on insertion order.
+/// iteration, printing and hashing never depend on insertion order. Held as an exact-size
+/// boxed slice (16 bytes, no spare capacity): maps are small and mostly read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct StringMap(Vec<(Name, Name)>);
+pub struct StringMap(Box<[(Name, Name)]>);
 
 impl StringMap {
     pub fn new() -> Self {
-        StringMap(Vec::new())
+        StringMap::default()
     }
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
@@ -181,16 +184,19 @@ impl StringMap {
         match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value.into())),
             Err(i) => {
-                self.0.insert(i, (key, value.into()));
+                let mut pairs = std::mem::take(&mut self.0).into_vec();
+                pairs.insert(i, (key, value.into()));
+                self.0 = pairs.into_boxed_slice();
                 None
             }
         }
     }
     pub fn remove(&mut self, key: &str) -> Option<Name> {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => Some(self.0.remove(i).1),
-            Err(_) => None,
-        }
+        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        let mut pairs = std::mem::take(&mut self.0).into_vec();
+        let (_, value) = pairs.remove(i);
+        self.0 = pairs.into_boxed_slice();
+        Some(value)
     }
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
@@ -208,12 +214,22 @@ impl StringMap {
 }
 
 impl<K: Into<Name>, V: Into<Name>> FromIterator<(K, V)> for StringMap {
+    /// Later pairs replace earlier ones with the same key, as repeated inserts would.
     fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
-        let mut m = StringMap::new();
-        for (k, v) in iter {
-            m.insert(k, v);
+        let mut pairs: Vec<(Name, Name)> = iter
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        // Stable: equal keys keep their order, so the last of each run is the latest.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Name, Name)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match out.last_mut() {
+                Some(last) if last.0 == pair.0 => *last = pair,
+                _ => out.push(pair),
+            }
         }
-        m
+        StringMap(out.into_boxed_slice())
     }
 }
 
@@ -274,6 +290,10 @@ pub struct Object {
     pub body: Body,
 }
 
+/// The kind-specific part of an object. The Pod is kept inline although it is the largest
+/// variant: pods are the objects stored by the thousand, and a box would cost each of them a
+/// second allocation; the rarer kinds box what is large (workload templates).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     Namespace(Namespace),
@@ -321,6 +341,18 @@ impl Object {
             _ => None,
         }
     }
+
+    /// Gives back what building the object left over: spare capacity of its lists (a
+    /// condition pushed onto an empty list reserves room for four) and rare-field groups back
+    /// at their defaults. The API server calls it on every object it stores.
+    pub fn shrink_to_fit(&mut self) {
+        let m = &mut self.meta;
+        m.owner_references.shrink_to_fit();
+        m.finalizers.shrink_to_fit();
+        if let Body::Pod(p) = &mut self.body {
+            p.shrink_to_fit();
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,12 +392,13 @@ impl ResourceName {
 
 /// A resource list with integer amounts: CPU in millicores, everything else in units
 /// (bytes for memory and storage). Presence matters: an omitted request differs from `0`.
+/// Held as an exact-size boxed slice, sorted by name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ResourceList(Vec<(ResourceName, i64)>);
+pub struct ResourceList(Box<[(ResourceName, i64)]>);
 
 impl ResourceList {
     pub fn new() -> Self {
-        ResourceList(Vec::new())
+        ResourceList::default()
     }
     pub fn get(&self, name: &ResourceName) -> Option<i64> {
         self.0.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
@@ -373,7 +406,11 @@ impl ResourceList {
     pub fn set(&mut self, name: ResourceName, amount: i64) {
         match self.0.binary_search_by(|(n, _)| n.cmp(&name)) {
             Ok(i) => self.0[i].1 = amount,
-            Err(i) => self.0.insert(i, (name, amount)),
+            Err(i) => {
+                let mut entries = std::mem::take(&mut self.0).into_vec();
+                entries.insert(i, (name, amount));
+                self.0 = entries.into_boxed_slice();
+            }
         }
     }
     pub fn cpu_milli(&self) -> Option<i64> {
@@ -728,22 +765,30 @@ pub struct Volume {
     pub source: VolumeSource,
 }
 
+/// core/v1 PodSpec. The fields every pod uses are inline; those most pods leave unset are
+/// in `rare` ([`RarePodSpec`]), out of line, so that the stored pod stays small.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PodSpec {
     pub node_name: Name,
     pub scheduler_name: Name,
     pub containers: Vec<Container>,
-    pub init_containers: Vec<Container>,
     pub restart_policy: RestartPolicy,
     pub termination_grace_period_seconds: i64,
-    pub active_deadline_seconds: Option<i64>,
-    pub node_selector: StringMap,
     pub affinity: Option<Box<Affinity>>,
     pub tolerations: Vec<Toleration>,
-    pub priority_class_name: Name,
     pub priority: Option<i32>,
     pub preemption_policy: Option<PreemptionPolicy>,
     pub host_network: bool,
+    pub rare: Rare<RarePodSpec>,
+}
+
+/// The PodSpec fields most pods leave unset (see [`Rare`]).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RarePodSpec {
+    pub init_containers: Vec<Container>,
+    pub active_deadline_seconds: Option<i64>,
+    pub node_selector: StringMap,
+    pub priority_class_name: Name,
     pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
     pub volumes: Vec<Volume>,
     pub hostname: Name,
@@ -810,16 +855,69 @@ impl ConditionStatus {
 }
 
 /// A status condition (PodCondition, NodeCondition, DeploymentCondition, JobCondition, ...):
-/// the shape they share.
+/// the shape they share. A running pod carries four or five, whose reason and message are
+/// empty: those two are kept out of line and cost a null pointer until set (read them with
+/// [`Condition::reason`] and [`Condition::message`], set them with [`Condition::set_reason`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     pub type_: Name,
     pub status: ConditionStatus,
-    pub reason: Name,
-    pub message: Name,
     pub last_transition_time: Option<SimTime>,
     /// lastHeartbeatTime (nodes) / lastUpdateTime (deployments) / lastProbeTime (pods, jobs).
     pub last_update_time: Option<SimTime>,
+    /// None when both are empty.
+    reason_message: Option<Box<ReasonMessage>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ReasonMessage {
+    reason: Name,
+    message: Name,
+}
+
+impl Condition {
+    /// A condition without reason, message or times.
+    pub fn new(type_: impl Into<Name>, status: ConditionStatus) -> Condition {
+        Condition {
+            type_: type_.into(),
+            status,
+            last_transition_time: None,
+            last_update_time: None,
+            reason_message: None,
+        }
+    }
+    /// The condition with its times set.
+    pub fn with_times(
+        mut self,
+        last_transition_time: Option<SimTime>,
+        last_update_time: Option<SimTime>,
+    ) -> Self {
+        self.last_transition_time = last_transition_time;
+        self.last_update_time = last_update_time;
+        self
+    }
+    /// The condition with `reason` and `message` set.
+    pub fn with_reason(mut self, reason: impl Into<Name>, message: impl Into<Name>) -> Self {
+        self.set_reason(reason, message);
+        self
+    }
+    /// Sets the machine-readable reason and the human-readable message (empty clears).
+    pub fn set_reason(&mut self, reason: impl Into<Name>, message: impl Into<Name>) {
+        let (reason, message) = (reason.into(), message.into());
+        self.reason_message = if reason.is_empty() && message.is_empty() {
+            None
+        } else {
+            Some(Box::new(ReasonMessage { reason, message }))
+        };
+    }
+    /// The machine-readable reason for the last transition; empty when unset.
+    pub fn reason(&self) -> &str {
+        self.reason_message.as_ref().map_or("", |r| &r.reason)
+    }
+    /// The human-readable message about the last transition; empty when unset.
+    pub fn message(&self) -> &str {
+        self.reason_message.as_ref().map_or("", |r| &r.message)
+    }
 }
 
 /// Finds a condition by type in a condition list.
@@ -853,9 +951,11 @@ pub struct ContainerStatus {
     pub started: Option<bool>,
     pub restart_count: i32,
     pub state: ContainerState,
-    pub last_state: Option<ContainerState>,
+    /// Boxed: only a restarted container has one.
+    pub last_state: Option<Box<ContainerState>>,
 }
 
+/// core/v1 PodStatus; the fields most pods leave unset are in `rare` ([`RarePodStatus`]).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PodStatus {
     pub phase: PodPhase,
@@ -863,8 +963,15 @@ pub struct PodStatus {
     pub host_ip: Name,
     pub pod_ip: Name,
     pub start_time: Option<SimTime>,
-    pub init_container_statuses: Vec<ContainerStatus>,
     pub container_statuses: Vec<ContainerStatus>,
+    pub rare: Rare<RarePodStatus>,
+}
+
+/// The PodStatus fields most pods leave unset (see [`Rare`]).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RarePodStatus {
+    pub init_container_statuses: Vec<ContainerStatus>,
+    /// Why the pod is in its phase (`Evicted`, `DeadlineExceeded`, ...).
     pub reason: Name,
     pub message: Name,
     pub nominated_node_name: Name,
@@ -876,13 +983,120 @@ pub struct Pod {
     pub status: PodStatus,
 }
 
-/// PodTemplateSpec: the metadata a template may carry, and the pod spec.
+impl Pod {
+    /// See [`Object::shrink_to_fit`].
+    pub fn shrink_to_fit(&mut self) {
+        fn containers(cs: &mut Vec<Container>) {
+            cs.shrink_to_fit();
+            for c in cs {
+                c.ports.shrink_to_fit();
+            }
+        }
+        let spec = &mut self.spec;
+        containers(&mut spec.containers);
+        spec.tolerations.shrink_to_fit();
+        spec.rare.compact();
+        if let Some(rare) = spec.rare.get_mut() {
+            containers(&mut rare.init_containers);
+            rare.topology_spread_constraints.shrink_to_fit();
+            rare.volumes.shrink_to_fit();
+        }
+        let status = &mut self.status;
+        status.conditions.shrink_to_fit();
+        status.container_statuses.shrink_to_fit();
+        status.rare.compact();
+        if let Some(rare) = status.rare.get_mut() {
+            rare.init_container_statuses.shrink_to_fit();
+        }
+    }
+}
+
+/// PodTemplateSpec: the metadata a template may carry, and the pod spec. Workloads hold it
+/// boxed, so that an object's size is set by the Pod, the kind stored by the thousand.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PodTemplateSpec {
     pub labels: StringMap,
     pub annotations: StringMap,
     pub spec: PodSpec,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Out-of-line groups of rarely set fields
+
+/// A group of fields that most objects leave unset, stored out of line: an unset group costs
+/// one null pointer in the object instead of the fields' full size. Reads see the defaults
+/// until a field is written (`pod.spec.rare.volumes.iter()`); a write allocates the group
+/// (`pod.spec.rare.hostname = ...`). An allocated group equal to the defaults compares equal
+/// to an unset one, and [`Rare::compact`] frees it.
+#[derive(Clone, Default)]
+pub struct Rare<T>(Option<Box<T>>);
+
+/// A type usable as a [`Rare`] group: it has a shared all-defaults value for reads of an unset
+/// group.
+pub trait RareGroup: Default + PartialEq + 'static {
+    fn defaults() -> &'static Self;
+}
+
+impl<T: RareGroup> Rare<T> {
+    /// Holds `group` out of line, or nothing when it is all defaults.
+    pub fn new(group: T) -> Self {
+        let mut r = Rare(Some(Box::new(group)));
+        r.compact();
+        r
+    }
+    /// Whether the group is allocated (some field may be set).
+    pub fn is_set(&self) -> bool {
+        self.0.is_some()
+    }
+    /// The group for writing in place, without allocating an unset one.
+    pub fn get_mut(&mut self) -> Option<&mut T> {
+        self.0.as_deref_mut()
+    }
+    /// Frees the group if it is back to all defaults.
+    pub fn compact(&mut self) {
+        if self.0.as_deref().is_some_and(|g| g == T::defaults()) {
+            self.0 = None;
+        }
+    }
+}
+
+impl<T: RareGroup> std::ops::Deref for Rare<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.0.as_deref().unwrap_or_else(|| T::defaults())
+    }
+}
+
+impl<T: RareGroup> std::ops::DerefMut for Rare<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.0.get_or_insert_with(Default::default)
+    }
+}
+
+impl<T: RareGroup> PartialEq for Rare<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: RareGroup + std::fmt::Debug> std::fmt::Debug for Rare<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+macro_rules! rare_group {
+    ($($t:ty),*) => {$(
+        impl RareGroup for $t {
+            fn defaults() -> &'static Self {
+                static DEFAULTS: std::sync::LazyLock<$t> = std::sync::LazyLock::new(Default::default);
+                &DEFAULTS
+            }
+        }
+    )*};
+}
+
+rare_group!(RarePodSpec, RarePodStatus);
 
 // ---------------------------------------------------------------------------------------------
 // Nodes and namespaces
@@ -1039,7 +1253,7 @@ pub struct ReplicationController {
     pub replicas: i32,
     /// Map-form selector; defaulted from the template's labels.
     pub selector: StringMap,
-    pub template: Option<PodTemplateSpec>,
+    pub template: Option<Box<PodTemplateSpec>>,
     pub min_ready_seconds: i32,
     pub status: ReplicaSetStatus,
 }
@@ -1048,7 +1262,7 @@ pub struct ReplicationController {
 pub struct ReplicaSet {
     pub replicas: i32,
     pub selector: LabelSelector,
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
     pub min_ready_seconds: i32,
     pub status: ReplicaSetStatus,
 }
@@ -1079,7 +1293,7 @@ pub struct DeploymentStatus {
 pub struct Deployment {
     pub replicas: i32,
     pub selector: LabelSelector,
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
     pub strategy: DeploymentStrategy,
     pub min_ready_seconds: i32,
     /// None: keep every old ReplicaSet (the extensions/v1beta1 default).
@@ -1126,7 +1340,7 @@ pub struct Job {
     pub backoff_limit: i32,
     pub selector: Option<LabelSelector>,
     pub manual_selector: bool,
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
     pub ttl_seconds_after_finished: Option<i32>,
     pub completion_mode: CompletionMode,
     pub suspend: bool,
@@ -1149,4 +1363,77 @@ pub struct Event {
     pub last_timestamp: Option<SimTime>,
     pub source_component: Name,
     pub source_host: Name,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_maps_stay_sorted_and_exact() {
+        let mut m: StringMap = [("b", "1"), ("a", "2"), ("b", "3")].into_iter().collect();
+        assert_eq!(m.to_string(), "a=2,b=3");
+        assert_eq!(m.insert("c", "4"), None);
+        assert_eq!(m.insert("a", "5"), Some("2".into()));
+        assert_eq!(m.remove("b"), Some("3".into()));
+        assert_eq!(m.remove("z"), None);
+        assert_eq!(m.to_string(), "a=5,c=4");
+        assert_eq!(m.len(), 2);
+
+        let mut r = ResourceList::new();
+        r.set(ResourceName::Memory, 1);
+        r.set(ResourceName::Cpu, 2);
+        r.set(ResourceName::Memory, 3);
+        let entries: Vec<_> = r.iter().map(|(n, v)| (n.as_str(), v)).collect();
+        assert_eq!(entries, [("cpu", 2), ("memory", 3)]);
+    }
+
+    #[test]
+    fn rare_groups_read_as_defaults_until_written() {
+        let mut spec = PodSpec::default();
+        assert!(spec.rare.volumes.is_empty());
+        assert_eq!(spec.rare.hostname, "");
+        assert!(!spec.rare.is_set(), "reads do not allocate");
+        assert!(spec.rare.get_mut().is_none());
+
+        spec.rare.hostname = "web-0".into();
+        assert!(spec.rare.is_set());
+        assert_eq!(spec.rare.hostname, "web-0");
+        assert_ne!(spec, PodSpec::default());
+
+        // Back at the defaults: equal to an unset group, and compact frees it.
+        spec.rare.hostname = Name::default();
+        assert_eq!(spec, PodSpec::default());
+        assert!(spec.rare.is_set());
+        spec.rare.compact();
+        assert!(!spec.rare.is_set());
+
+        assert!(!Rare::new(RarePodStatus::default()).is_set());
+        let named = Rare::new(RarePodStatus {
+            nominated_node_name: "n1".into(),
+            ..Default::default()
+        });
+        assert_eq!(named.nominated_node_name, "n1");
+    }
+
+    #[test]
+    fn shrink_to_fit_trims_a_pod() {
+        let mut obj = Object {
+            meta: ObjectMeta::default(),
+            body: Body::Pod(Pod::default()),
+        };
+        let Body::Pod(p) = &mut obj.body else {
+            unreachable!()
+        };
+        p.status.conditions.push(
+            Condition::new(Name::new_static("PodScheduled"), ConditionStatus::True)
+                .with_times(Some(0), None),
+        );
+        p.status.rare.reason = Name::default();
+        assert!(p.status.conditions.capacity() > 1);
+        obj.shrink_to_fit();
+        let p = obj.as_pod().unwrap();
+        assert_eq!(p.status.conditions.capacity(), 1);
+        assert!(!p.status.rare.is_set());
+    }
 }

@@ -346,7 +346,7 @@ fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> ErrorList {
     validate_init_containers(spec, grace, &path.child("initContainers"), &mut errs);
     validate_host_network_deps(spec, path, &mut errs);
     errs.extend(validate_labels(
-        spec.node_selector.iter(),
+        spec.rare.node_selector.iter(),
         &path.child("nodeSelector"),
     ));
     validate_topology_spread_constraints(spec, &path.child("topologySpreadConstraints"), &mut errs);
@@ -359,7 +359,7 @@ fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> ErrorList {
             ));
         }
     }
-    if let Some(ads) = spec.active_deadline_seconds {
+    if let Some(ads) = spec.rare.active_deadline_seconds {
         if !(1..=i64::from(i32::MAX)).contains(&ads) {
             errs.push(FieldError::invalid(
                 &path.child("activeDeadlineSeconds"),
@@ -368,18 +368,18 @@ fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> ErrorList {
             ));
         }
     }
-    if !spec.hostname.is_empty() {
-        validate_dns1123_label(&spec.hostname, &path.child("hostname"), &mut errs);
+    if !spec.rare.hostname.is_empty() {
+        validate_dns1123_label(&spec.rare.hostname, &path.child("hostname"), &mut errs);
     }
-    if !spec.subdomain.is_empty() {
-        validate_dns1123_label(&spec.subdomain, &path.child("subdomain"), &mut errs);
+    if !spec.rare.subdomain.is_empty() {
+        validate_dns1123_label(&spec.rare.subdomain, &path.child("subdomain"), &mut errs);
     }
     validate_tolerations(&spec.tolerations, &path.child("tolerations"), &mut errs);
-    if !spec.priority_class_name.is_empty() {
-        for msg in name_is_dns_subdomain(&spec.priority_class_name, false) {
+    if !spec.rare.priority_class_name.is_empty() {
+        for msg in name_is_dns_subdomain(&spec.rare.priority_class_name, false) {
             errs.push(FieldError::invalid(
                 &path.child("priorityClassName"),
-                spec.priority_class_name.as_str(),
+                spec.rare.priority_class_name.as_str(),
                 msg,
             ));
         }
@@ -390,7 +390,7 @@ fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> ErrorList {
 /// `ValidateVolumes`: names required, DNS-1123 labels, unique.
 fn validate_volumes(spec: &PodSpec, path: &FieldPath, errs: &mut ErrorList) {
     let mut seen: Vec<&str> = Vec::new();
-    for (i, vol) in spec.volumes.iter().enumerate() {
+    for (i, vol) in spec.rare.volumes.iter().enumerate() {
         let name_path = path.index(i).child("name");
         if vol.name.is_empty() {
             errs.push(FieldError::required(&name_path, ""));
@@ -444,7 +444,7 @@ fn validate_containers(
 fn validate_init_containers(spec: &PodSpec, grace: i64, path: &FieldPath, errs: &mut ErrorList) {
     let mut names: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
     const NOT_SIDECAR: &str = "may not be set for init containers without restartPolicy=Always";
-    for (i, ctr) in spec.init_containers.iter().enumerate() {
+    for (i, ctr) in spec.rare.init_containers.iter().enumerate() {
         let cpath = path.index(i);
         validate_container_common(ctr, &cpath, errs);
         let sidecar = ctr.restart_policy == Some(RestartPolicy::Always);
@@ -777,7 +777,7 @@ fn validate_host_network_deps(spec: &PodSpec, path: &FieldPath, errs: &mut Error
 
 /// `validateTopologySpreadConstraints`: maxSkew, topologyKey, repeats and minDomains.
 fn validate_topology_spread_constraints(spec: &PodSpec, path: &FieldPath, errs: &mut ErrorList) {
-    let cs = &spec.topology_spread_constraints;
+    let cs = &spec.rare.topology_spread_constraints;
     for (i, c) in cs.iter().enumerate() {
         let p = path.index(i);
         if c.max_skew <= 0 {
@@ -884,7 +884,11 @@ fn validate_pod_update(new: &PodSpec, old: &PodSpec) -> ErrorList {
     let mut errs = ErrorList::new();
     for (field, new_c, old_c) in [
         ("containers", &new.containers, &old.containers),
-        ("initContainers", &new.init_containers, &old.init_containers),
+        (
+            "initContainers",
+            &new.rare.init_containers,
+            &old.rare.init_containers,
+        ),
     ] {
         let p = spec_path.child(field);
         // ValidateContainerUpdates
@@ -909,7 +913,10 @@ fn validate_pod_update(new: &PodSpec, old: &PodSpec) -> ErrorList {
         }
     }
     let ads_path = spec_path.child("activeDeadlineSeconds");
-    match (new.active_deadline_seconds, old.active_deadline_seconds) {
+    match (
+        new.rare.active_deadline_seconds,
+        old.rare.active_deadline_seconds,
+    ) {
         (Some(n), _) if !(0..=i64::from(i32::MAX)).contains(&n) => {
             errs.push(FieldError::invalid(
                 &ads_path,
@@ -957,10 +964,15 @@ fn validate_pod_update(new: &PodSpec, old: &PodSpec) -> ErrorList {
     for (c, o) in munged.containers.iter_mut().zip(&old.containers) {
         c.image = o.image.clone();
     }
-    for (c, o) in munged.init_containers.iter_mut().zip(&old.init_containers) {
+    for (c, o) in munged
+        .rare
+        .init_containers
+        .iter_mut()
+        .zip(&old.rare.init_containers)
+    {
         c.image = o.image.clone();
     }
-    munged.active_deadline_seconds = old.active_deadline_seconds;
+    munged.rare.active_deadline_seconds = old.rare.active_deadline_seconds;
     munged.tolerations = old.tolerations.clone();
     if old.termination_grace_period_seconds < 0 && munged.termination_grace_period_seconds == 1 {
         munged.termination_grace_period_seconds = old.termination_grace_period_seconds;
@@ -1084,7 +1096,7 @@ fn validate_template_restart_always(
             &["Always"],
         ));
     }
-    if spec.active_deadline_seconds.is_some() {
+    if spec.rare.active_deadline_seconds.is_some() {
         errs.push(FieldError::forbidden(
             &tpath.child("spec").child("activeDeadlineSeconds"),
             format!("activeDeadlineSeconds in {kind} is not Supported"),
@@ -1358,7 +1370,7 @@ fn validate_job_update(
     // validatePodTemplateUpdate
     let mut old_template = old.template.clone();
     if job.suspend && old.status.start_time.is_none() {
-        old_template.spec.node_selector = job.template.spec.node_selector.clone();
+        old_template.spec.rare.node_selector = job.template.spec.rare.node_selector.clone();
         old_template.spec.tolerations = job.template.spec.tolerations.clone();
         old_template.spec.affinity = job.template.spec.affinity.clone();
         old_template.annotations = job.template.annotations.clone();
@@ -1843,7 +1855,7 @@ mod tests {
                 (
                     "init container duplicates a container",
                     Box::new(|o: &mut Object| {
-                        pod_spec_mut(o).init_containers.push(container("web", "busybox"))
+                        pod_spec_mut(o).rare.init_containers.push(container("web", "busybox"))
                     }),
                     vec!["spec.initContainers[0].name: Duplicate value: \"web\""],
                 ),
@@ -1986,7 +1998,7 @@ mod tests {
                     Box::new(|o: &mut Object| {
                         let mut c = container("init", "busybox");
                         c.liveness_probe = Some(probe(Handler::Exec { command: vec!["true".into()] }));
-                        pod_spec_mut(o).init_containers.push(c);
+                        pod_spec_mut(o).rare.init_containers.push(c);
                     }),
                     vec!["spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always"],
                 ),
@@ -1995,7 +2007,7 @@ mod tests {
                     Box::new(|o: &mut Object| {
                         let mut c = container("init", "busybox");
                         c.restart_policy = Some(RestartPolicy::Never);
-                        pod_spec_mut(o).init_containers.push(c);
+                        pod_spec_mut(o).rare.init_containers.push(c);
                     }),
                     vec!["spec.initContainers[0].restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""],
                 ),
@@ -2011,20 +2023,20 @@ mod tests {
                 ),
                 (
                     "activeDeadlineSeconds",
-                    Box::new(|o: &mut Object| pod_spec_mut(o).active_deadline_seconds = Some(0)),
+                    Box::new(|o: &mut Object| pod_spec_mut(o).rare.active_deadline_seconds = Some(0)),
                     vec!["spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive"],
                 ),
                 (
                     "node selector value",
                     Box::new(|o: &mut Object| {
-                        pod_spec_mut(o).node_selector.insert("disk", "ssd!");
+                        pod_spec_mut(o).rare.node_selector.insert("disk", "ssd!");
                     }),
                     vec!["spec.nodeSelector: Invalid value: \"ssd!\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"],
                 ),
                 (
                     "topology spread",
                     Box::new(|o: &mut Object| {
-                        pod_spec_mut(o).topology_spread_constraints.push(TopologySpreadConstraint {
+                        pod_spec_mut(o).rare.topology_spread_constraints.push(TopologySpreadConstraint {
                             max_skew: 0,
                             topology_key: "".into(),
                             when_unsatisfiable: UnsatisfiableConstraintAction::ScheduleAnyway,
@@ -2116,7 +2128,7 @@ mod tests {
             ),
             (
                 "deadline set",
-                Box::new(|s: &mut PodSpec| s.active_deadline_seconds = Some(30)),
+                Box::new(|s: &mut PodSpec| s.rare.active_deadline_seconds = Some(30)),
                 vec![],
             ),
             (
@@ -2130,7 +2142,7 @@ mod tests {
             (
                 "node selector",
                 Box::new(|s: &mut PodSpec| {
-                    s.node_selector.insert("disk", "ssd");
+                    s.rare.node_selector.insert("disk", "ssd");
                 }),
                 vec![&forbidden],
             ),
@@ -2158,14 +2170,14 @@ mod tests {
 
         // activeDeadlineSeconds may only shrink, and not be removed.
         let mut old = pod();
-        pod_spec_mut(&mut old).active_deadline_seconds = Some(30);
+        pod_spec_mut(&mut old).rare.active_deadline_seconds = Some(30);
         let mut new = old.clone();
-        pod_spec_mut(&mut new).active_deadline_seconds = Some(60);
+        pod_spec_mut(&mut new).rare.active_deadline_seconds = Some(60);
         assert_eq!(
             messages(&validate_object(&new, Some(&old))),
             vec!["spec.activeDeadlineSeconds: Invalid value: 60: must be less than or equal to previous value"]
         );
-        pod_spec_mut(&mut new).active_deadline_seconds = None;
+        pod_spec_mut(&mut new).rare.active_deadline_seconds = None;
         assert_eq!(
             messages(&validate_object(&new, Some(&old))),
             vec!["spec.activeDeadlineSeconds: Invalid value: null: must not update from a positive integer to nil value"]
@@ -2189,14 +2201,14 @@ mod tests {
         pairs.iter().map(|(k, v)| (*k, *v)).collect()
     }
 
-    fn template(restart: RestartPolicy) -> PodTemplateSpec {
+    fn template(restart: RestartPolicy) -> Box<PodTemplateSpec> {
         let mut spec = pod_spec();
         spec.restart_policy = restart;
-        PodTemplateSpec {
+        Box::new(PodTemplateSpec {
             labels: labels(&[("app", "web")]),
             annotations: StringMap::new(),
             spec,
-        }
+        })
     }
 
     fn deployment() -> Object {
@@ -2358,7 +2370,7 @@ mod tests {
                 (
                     "activeDeadlineSeconds in template",
                     Box::new(|o: &mut Object| {
-                        deployment_mut(o).template.spec.active_deadline_seconds = Some(10)
+                        deployment_mut(o).template.spec.rare.active_deadline_seconds = Some(10)
                     }),
                     vec!["spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicaSet is not Supported"],
                 ),
@@ -2544,7 +2556,7 @@ mod tests {
                     Box::new(|o: &mut Object| {
                         if let Body::ReplicationController(rc) = &mut o.body {
                             if let Some(t) = &mut rc.template {
-                                t.spec.active_deadline_seconds = Some(5);
+                                t.spec.rare.active_deadline_seconds = Some(5);
                             }
                         }
                     }),
@@ -2640,6 +2652,7 @@ mod tests {
         job_mut(&mut new)
             .template
             .spec
+            .rare
             .node_selector
             .insert("zone", "a");
         assert!(validate_object(&new, Some(&old)).is_empty());

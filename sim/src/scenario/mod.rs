@@ -254,14 +254,9 @@ impl Compiler {
                 labels.insert("kubernetes.io/hostname", name.as_str());
                 labels.insert("kubernetes.io/os", "linux");
                 labels.insert("kubernetes.io/arch", "amd64");
-                let ready = Condition {
-                    type_: "Ready".into(),
-                    status: ConditionStatus::True,
-                    reason: "KubeletReady".into(),
-                    message: "kubelet is posting ready status".into(),
-                    last_transition_time: Some(0),
-                    last_update_time: Some(0),
-                };
+                let ready = Condition::new("Ready", ConditionStatus::True)
+                    .with_reason("KubeletReady", "kubelet is posting ready status")
+                    .with_times(Some(0), Some(0));
                 let mut conditions: Vec<Condition> = [
                     (
                         "MemoryPressure",
@@ -280,13 +275,10 @@ impl Compiler {
                     ),
                 ]
                 .into_iter()
-                .map(|(t, r, m)| Condition {
-                    type_: t.into(),
-                    status: ConditionStatus::False,
-                    reason: r.into(),
-                    message: m.into(),
-                    last_transition_time: Some(0),
-                    last_update_time: Some(0),
+                .map(|(t, r, m)| {
+                    Condition::new(t, ConditionStatus::False)
+                        .with_reason(r, m)
+                        .with_times(Some(0), Some(0))
                 })
                 .collect();
                 conditions.push(ready);

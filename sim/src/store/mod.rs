@@ -13,13 +13,17 @@ pub use types::{
     WatchEvent, WatchId,
 };
 
-use std::collections::{BTreeMap, VecDeque};
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 
 use watch::{Watcher, WatcherState};
 
 /// Default bound on each watcher's queue of undrained events.
 pub const DEFAULT_WATCH_QUEUE_LIMIT_EVENTS: usize = 65_536;
+
+/// The history capacity compaction never shrinks below, in events.
+const HISTORY_MIN_CAPACITY_EVENTS: usize = 1024;
 
 /// The revision of a fresh store (etcd's `currentRev: 1` in `NewStore`).
 pub const INITIAL_REVISION: Revision = 1;
@@ -46,8 +50,9 @@ pub const INITIAL_REVISION: Revision = 1;
 /// before compacting, or handle the error by relisting.
 #[derive(Clone, Debug)]
 pub struct Store<V> {
-    /// Live keys (etcd's `treeIndex` at the current revision + values).
-    live: BTreeMap<Key, KeyValue<V>>,
+    /// Live keys (etcd's `treeIndex` at the current revision + values), ordered
+    /// and looked up by key.
+    live: BTreeSet<Live<V>>,
     /// Every event since the last compaction, in revision order (events of
     /// one txn are contiguous, in op order). Events below `compacted` are
     /// gone, and so are `Delete` events at exactly `compacted` (see `compact`).
@@ -58,6 +63,37 @@ pub struct Store<V> {
     watchers: BTreeMap<WatchId, Watcher<V>>,
     next_watch_id: u64,
     watch_queue_limit_events: usize,
+}
+
+/// A live key's state in the key index: ordered and found by its key alone, so
+/// the key is held once (in the `KeyValue`) rather than also as a map key.
+#[derive(Clone, Debug)]
+struct Live<V>(KeyValue<V>);
+
+impl<V> Borrow<str> for Live<V> {
+    fn borrow(&self) -> &str {
+        &self.0.key
+    }
+}
+
+impl<V> PartialEq for Live<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.key == other.0.key
+    }
+}
+
+impl<V> Eq for Live<V> {}
+
+impl<V> PartialOrd for Live<V> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<V> Ord for Live<V> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.key.as_str().cmp(other.0.key.as_str())
+    }
 }
 
 impl<V: Clone> Default for Store<V> {
@@ -77,7 +113,7 @@ impl<V: Clone> Store<V> {
     /// undrained events before falling back to history replay.
     pub fn with_watch_queue_limit(limit_events: usize) -> Self {
         Store {
-            live: BTreeMap::new(),
+            live: BTreeSet::new(),
             history: VecDeque::new(),
             current: INITIAL_REVISION,
             compacted: 0,
@@ -124,7 +160,7 @@ impl<V: Clone> Store<V> {
 
     /// The key's current state. O(log n).
     pub fn get(&self, key: &str) -> Option<&KeyValue<V>> {
-        self.live.get(key)
+        self.live.get(key).map(|live| &live.0)
     }
 
     /// Live keys starting with `prefix`, in key (byte) order. This is
@@ -137,8 +173,8 @@ impl<V: Clone> Store<V> {
     ) -> impl Iterator<Item = &'a KeyValue<V>> + 'a {
         self.live
             .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
-            .take_while(move |(k, _)| k.starts_with(prefix))
-            .map(|(_, kv)| kv)
+            .map(|live| &live.0)
+            .take_while(move |kv| kv.key.starts_with(prefix))
     }
 
     /// Number of live keys starting with `prefix` (etcd `count_only`). O(log n + k).
@@ -157,7 +193,7 @@ impl<V: Clone> Store<V> {
         // The first event on the key after `revision` knows the state at `revision`.
         match self.history.range(start..).find(|e| e.kv.key == key) {
             Some(event) => Ok(event.prev.clone()),
-            None => Ok(self.live.get(key).cloned()),
+            None => Ok(self.get(key).cloned()),
         }
     }
 
@@ -271,7 +307,7 @@ impl<V: Clone> Store<V> {
                     OpResponse::Delete { deleted }
                 }
                 Op::Get { key } => OpResponse::Get {
-                    kv: self.live.get(key.as_str()).cloned(),
+                    kv: self.get(key.as_str()).cloned(),
                 },
             };
             responses.push(response);
@@ -320,7 +356,7 @@ impl<V: Clone> Store<V> {
         mod_revision: Revision,
     ) -> Result<KeyValue<V>, Conflict<V>> {
         let key = key.into();
-        let current = self.live.get(key.as_str());
+        let current = self.get(key.as_str());
         if current.map_or(0, |kv| kv.mod_revision) != mod_revision {
             return Err(Conflict {
                 current: current.cloned(),
@@ -337,7 +373,7 @@ impl<V: Clone> Store<V> {
         key: &str,
         mod_revision: Revision,
     ) -> Result<Option<KeyValue<V>>, Conflict<V>> {
-        let current = self.live.get(key);
+        let current = self.get(key);
         if current.map_or(0, |kv| kv.mod_revision) != mod_revision {
             return Err(Conflict {
                 current: current.cloned(),
@@ -348,7 +384,7 @@ impl<V: Clone> Store<V> {
 
     fn compare_holds(&self, compare: &Compare) -> bool {
         // etcd's applyCompare: a missing key compares as a zero KeyValue.
-        let kv = self.live.get(compare.key().as_str());
+        let kv = self.get(compare.key().as_str());
         match compare {
             Compare::ModRevision { equals, .. } => kv.map_or(0, |kv| kv.mod_revision) == *equals,
             Compare::Version { equals, .. } => kv.map_or(0, |kv| kv.version) == *equals,
@@ -361,33 +397,22 @@ impl<V: Clone> Store<V> {
     /// Writes `key` at revision `rev` (not yet committed); returns its event.
     fn apply_put(&mut self, rev: Revision, key: Key, value: V) -> &WatchEvent<V> {
         debug_assert_eq!(rev, self.current + 1);
-        let event = match self.live.get_mut(key.as_str()) {
-            Some(kv) => {
-                let prev = kv.clone();
-                kv.value = value;
-                kv.mod_revision = rev;
-                kv.version += 1;
-                WatchEvent {
-                    kind: EventKind::Put,
-                    kv: kv.clone(),
-                    prev: Some(prev),
-                }
-            }
-            None => {
-                let kv = KeyValue {
-                    key: key.clone(),
-                    value,
-                    create_revision: rev,
-                    mod_revision: rev,
-                    version: 1,
-                };
-                self.live.insert(key, kv.clone());
-                WatchEvent {
-                    kind: EventKind::Put,
-                    kv,
-                    prev: None,
-                }
-            }
+        let (create_revision, version) = match self.get(&key) {
+            Some(prev) => (prev.create_revision, prev.version + 1),
+            None => (rev, 1),
+        };
+        let kv = KeyValue {
+            key,
+            value,
+            create_revision,
+            mod_revision: rev,
+            version,
+        };
+        let prev = self.live.replace(Live(kv.clone())).map(|live| live.0);
+        let event = WatchEvent {
+            kind: EventKind::Put,
+            kv,
+            prev,
         };
         debug_assert!(event.kv.mod_revision >= event.kv.create_revision);
         self.record(event)
@@ -397,11 +422,11 @@ impl<V: Clone> Store<V> {
     /// or `None` if the key did not exist (no write).
     fn apply_delete(&mut self, rev: Revision, key: &str) -> Option<&WatchEvent<V>> {
         debug_assert_eq!(rev, self.current + 1);
-        let (key, prev) = self.live.remove_entry(key)?;
+        let Live(prev) = self.live.take(key)?;
         let event = WatchEvent {
             kind: EventKind::Delete,
             kv: KeyValue {
-                key,
+                key: prev.key.clone(),
                 value: prev.value.clone(),
                 create_revision: 0,
                 mod_revision: rev,
@@ -654,6 +679,13 @@ impl<V: Clone> Store<V> {
                 self.history.push_front(event);
             }
         }
+        // Give back the memory of a burst (a mass create, a rollout): once the history is
+        // far below its capacity, keep room for twice what remains. Steady traffic between
+        // compactions never shrinks and regrows.
+        let room = (2 * self.history.len()).max(HISTORY_MIN_CAPACITY_EVENTS);
+        if self.history.capacity() > 2 * room {
+            self.history.shrink_to(room);
+        }
         Ok(())
     }
 
@@ -662,8 +694,7 @@ impl<V: Clone> Store<V> {
     pub fn check_invariants(&self) {
         assert!(self.current >= INITIAL_REVISION);
         assert!(self.compacted >= 0 && self.compacted <= self.current);
-        for (key, kv) in &self.live {
-            assert_eq!(key, &kv.key);
+        for Live(kv) in &self.live {
             assert!(kv.create_revision > INITIAL_REVISION && kv.create_revision <= kv.mod_revision);
             assert!(kv.mod_revision <= self.current);
             assert!(kv.version >= 1);

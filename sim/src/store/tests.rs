@@ -337,6 +337,24 @@ fn compact_bounds_watches_and_history() {
 }
 
 #[test]
+fn compaction_returns_the_memory_of_a_burst() {
+    let mut s = S::new();
+    for i in 0..100_000 {
+        s.put("/a", i);
+    }
+    assert!(s.history.capacity() >= 100_000);
+    // Most of the history is still needed: nothing is given back.
+    s.compact(50_000).unwrap();
+    assert!(s.history.capacity() >= 100_000);
+    // A handful of events remain: the burst's room goes back to the allocator.
+    s.compact(s.revision() - 10).unwrap();
+    assert_eq!(s.history_len_events(), 11);
+    assert!(s.history.capacity() < 4 * HISTORY_MIN_CAPACITY_EVENTS);
+    assert_eq!(s.history_since("", s.revision() - 10).unwrap().count(), 11);
+    s.check_invariants();
+}
+
+#[test]
 fn reads_at_past_revisions() {
     let mut s = S::new();
     s.put("/p/a", 1); // 2

@@ -209,14 +209,7 @@ fn condition(
             unsupported(format!("{path}.status"), s, &["False", "True", "Unknown"])
         })?,
     };
-    Ok(Condition {
-        type_: type_.into(),
-        status,
-        reason: name(reason),
-        message: name(message),
-        last_transition_time: None,
-        last_update_time: None,
-    })
+    Ok(Condition::new(type_, status).with_reason(name(reason), name(message)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -775,22 +768,18 @@ fn pod_spec(s: &core::PodSpec, path: &str) -> R<PodSpec> {
             Some(n) => n.into(),
         },
         containers,
-        init_containers,
         restart_policy: restart_policy(
             s.restart_policy.as_deref(),
             &format!("{path}.restartPolicy"),
             Some(RestartPolicy::Always),
         )?,
         termination_grace_period_seconds: s.termination_grace_period_seconds.unwrap_or(30),
-        active_deadline_seconds: s.active_deadline_seconds,
-        node_selector: string_map(&s.node_selector),
         affinity: s
             .affinity
             .as_ref()
             .map(|a| affinity(a, &format!("{path}.affinity")).map(Box::new))
             .transpose()?,
         tolerations,
-        priority_class_name: name(&s.priority_class_name),
         priority: s.priority,
         preemption_policy: match s.preemption_policy.as_deref() {
             None | Some("") => None,
@@ -808,10 +797,16 @@ fn pod_spec(s: &core::PodSpec, path: &str) -> R<PodSpec> {
             )?),
         },
         host_network: s.host_network.unwrap_or(false),
-        topology_spread_constraints,
-        volumes: s.volumes.iter().flatten().map(volume).collect(),
-        hostname: name(&s.hostname),
-        subdomain: name(&s.subdomain),
+        rare: Rare::new(RarePodSpec {
+            init_containers,
+            active_deadline_seconds: s.active_deadline_seconds,
+            node_selector: string_map(&s.node_selector),
+            priority_class_name: name(&s.priority_class_name),
+            topology_spread_constraints,
+            volumes: s.volumes.iter().flatten().map(volume).collect(),
+            hostname: name(&s.hostname),
+            subdomain: name(&s.subdomain),
+        }),
     })
 }
 
@@ -821,11 +816,12 @@ fn pod_spec(s: &core::PodSpec, path: &str) -> R<PodSpec> {
 /// containerPort. The API server applies this again when it creates pods from templates.
 pub fn apply_pod_defaults(spec: &mut PodSpec) {
     let host_network = spec.host_network;
-    for c in spec
-        .containers
-        .iter_mut()
-        .chain(spec.init_containers.iter_mut())
-    {
+    let init_containers = spec
+        .rare
+        .get_mut()
+        .map(|r| &mut r.init_containers[..])
+        .unwrap_or_default();
+    for c in spec.containers.iter_mut().chain(init_containers) {
         let limits: Vec<(ResourceName, i64)> = c
             .resources
             .limits
@@ -847,18 +843,18 @@ pub fn apply_pod_defaults(spec: &mut PodSpec) {
     }
 }
 
-fn pod_template(t: &core::PodTemplateSpec, path: &str) -> R<PodTemplateSpec> {
+fn pod_template(t: &core::PodTemplateSpec, path: &str) -> R<Box<PodTemplateSpec>> {
     let empty_meta = meta::ObjectMeta::default();
     let m = t.metadata.as_ref().unwrap_or(&empty_meta);
     let empty_spec = core::PodSpec::default();
-    Ok(PodTemplateSpec {
+    Ok(Box::new(PodTemplateSpec {
         labels: string_map(&m.labels),
         annotations: string_map(&m.annotations),
         spec: pod_spec(
             t.spec.as_ref().unwrap_or(&empty_spec),
             &format!("{path}.spec"),
         )?,
-    })
+    }))
 }
 
 fn container_state(s: &core::ContainerState) -> Option<ContainerState> {
@@ -895,7 +891,11 @@ fn container_status(s: &core::ContainerStatus) -> ContainerStatus {
                 reason: Name::default(),
                 message: Name::default(),
             }),
-        last_state: s.last_state.as_ref().and_then(container_state),
+        last_state: s
+            .last_state
+            .as_ref()
+            .and_then(container_state)
+            .map(Box::new),
     }
 }
 
@@ -926,21 +926,23 @@ fn pod_status(s: &core::PodStatus) -> R<PodStatus> {
         host_ip: name(&s.host_ip),
         pod_ip: name(&s.pod_ip),
         start_time: None,
-        init_container_statuses: s
-            .init_container_statuses
-            .iter()
-            .flatten()
-            .map(container_status)
-            .collect(),
         container_statuses: s
             .container_statuses
             .iter()
             .flatten()
             .map(container_status)
             .collect(),
-        reason: name(&s.reason),
-        message: name(&s.message),
-        nominated_node_name: name(&s.nominated_node_name),
+        rare: Rare::new(RarePodStatus {
+            init_container_statuses: s
+                .init_container_statuses
+                .iter()
+                .flatten()
+                .map(container_status)
+                .collect(),
+            reason: name(&s.reason),
+            message: name(&s.message),
+            nominated_node_name: name(&s.nominated_node_name),
+        }),
     })
 }
 
@@ -1339,7 +1341,7 @@ pub(super) fn replica_set(
     let spec = &rs.spec;
     let template = match &spec.template {
         Some(t) => pod_template(t, "spec.template")?,
-        None => PodTemplateSpec::default(),
+        None => Box::default(),
     };
     let selector = workload_selector(&spec.selector, prepared, &template.labels)?;
     if prepared.version.defaults_selector_from_template() && meta.labels.is_empty() {

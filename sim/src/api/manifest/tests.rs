@@ -587,7 +587,7 @@ fn kubectl_get_output_round_trips_with_status() {
     assert_eq!(s.terminating_replicas, None);
     let available = find_condition(&s.conditions, "Available").expect("Available");
     assert_eq!(available.status, ConditionStatus::True);
-    assert_eq!(available.reason, "MinimumReplicasAvailable");
+    assert_eq!(available.reason(), "MinimumReplicasAvailable");
     assert_eq!(available.last_transition_time, None);
 }
 
@@ -767,6 +767,7 @@ spec:
     let pod = p.object.as_pod().expect("pod");
     assert_eq!(
         pod.spec
+            .rare
             .volumes
             .iter()
             .map(|v| v.source.clone())
@@ -1097,8 +1098,8 @@ status:
     assert_eq!(cs.restart_count, 2);
     assert_eq!(cs.state, ContainerState::Running { started_at: 0 });
     assert_eq!(
-        cs.last_state,
-        Some(ContainerState::Terminated {
+        cs.last_state.as_deref(),
+        Some(&ContainerState::Terminated {
             exit_code: 137,
             reason: "OOMKilled".into(),
             message: "".into(),
