@@ -52,18 +52,7 @@ fn pod(i: u64) -> Object {
         },
         body: Body::Pod(Pod {
             spec: PodSpec {
-                containers: vec![Container {
-                    name: "app".into(),
-                    image: "nginx:1.25".into(),
-                    image_pull_policy: PullPolicy::IfNotPresent,
-                    resources: Default::default(),
-                    ports: vec![],
-                    liveness_probe: None,
-                    readiness_probe: None,
-                    startup_probe: None,
-                    lifecycle: None,
-                    restart_policy: None,
-                }],
+                containers: vec![Container::new("app", "nginx:1.25")],
                 scheduler_name: "default-scheduler".into(),
                 termination_grace_period_seconds: 30,
                 ..Default::default()

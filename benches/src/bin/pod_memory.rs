@@ -132,9 +132,6 @@ fn pod_template() -> Object {
             body: Body::Pod(Pod {
                 spec: PodSpec {
                     containers: vec![Container {
-                        name: "web".into(),
-                        image: "registry.k8s.io/nginx:1.25".into(),
-                        image_pull_policy: PullPolicy::IfNotPresent,
                         resources: ResourceRequirements {
                             requests,
                             limits: ResourceList::new(),
@@ -146,11 +143,7 @@ fn pod_template() -> Object {
                             host_ip: "".into(),
                             protocol: Protocol::Tcp,
                         }],
-                        liveness_probe: None,
-                        readiness_probe: None,
-                        startup_probe: None,
-                        lifecycle: None,
-                        restart_policy: None,
+                        ..Container::new("web", "registry.k8s.io/nginx:1.25")
                     }],
                     scheduler_name: "default-scheduler".into(),
                     termination_grace_period_seconds: 30,

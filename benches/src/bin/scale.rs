@@ -133,19 +133,11 @@ fn pod_template() -> Object {
         body: Body::Pod(Pod {
             spec: PodSpec {
                 containers: vec![Container {
-                    name: "web".into(),
-                    image: "registry.k8s.io/nginx:1.25".into(),
-                    image_pull_policy: PullPolicy::IfNotPresent,
                     resources: ResourceRequirements {
                         requests,
                         limits: ResourceList::new(),
                     },
-                    ports: vec![],
-                    liveness_probe: None,
-                    readiness_probe: None,
-                    startup_probe: None,
-                    lifecycle: None,
-                    restart_policy: None,
+                    ..Container::new("web", "registry.k8s.io/nginx:1.25")
                 }],
                 scheduler_name: "default-scheduler".into(),
                 termination_grace_period_seconds: 30,

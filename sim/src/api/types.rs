@@ -573,6 +573,26 @@ pub struct Container {
     pub restart_policy: Option<RestartPolicy>,
 }
 
+impl Container {
+    /// A container with nothing but a name and an image, and the pull policy upstream
+    /// defaults for that image (`Always` for `:latest` or untagged, else `IfNotPresent`).
+    pub fn new(name: impl Into<Name>, image: impl Into<Name>) -> Container {
+        let image = image.into();
+        Container {
+            name: name.into(),
+            image_pull_policy: crate::api::manifest::default_pull_policy(&image),
+            image,
+            resources: ResourceRequirements::default(),
+            ports: Vec::new(),
+            liveness_probe: None,
+            readiness_probe: None,
+            startup_probe: None,
+            lifecycle: None,
+            restart_policy: None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaintEffect {
     NoSchedule,
