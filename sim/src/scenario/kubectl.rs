@@ -219,7 +219,7 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
             })
         }
         "delete" => {
-            let target = target_from(&verb, &flags, load, true)?;
+            let target = target_from(&verb, &flags, load)?;
             if target.kind.is_some()
                 && target.names.is_empty()
                 && target.label_selector.is_none()
@@ -258,7 +258,7 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
             })
         }
         "get" => {
-            let target = target_from(&verb, &flags, load, false)?;
+            let target = target_from(&verb, &flags, load)?;
             if target.kind.is_none() && target.objects.is_empty() {
                 return Err("error: you must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.".into());
             }
@@ -277,7 +277,7 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
             Ok(KubectlAction::Get { target, output })
         }
         "describe" => Ok(KubectlAction::Describe {
-            target: target_from(&verb, &flags, load, false)?,
+            target: target_from(&verb, &flags, load)?,
         }),
         "label" | "annotate" => {
             let annotate = verb == "annotate";
@@ -296,7 +296,7 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
                 ..Default::default()
             };
             f2.all_namespaces = flags.all_namespaces;
-            let target = target_from(&verb, &f2, load, false)?;
+            let target = target_from(&verb, &f2, load)?;
             if pairs.is_empty() {
                 return Err(format!(
                     "error: at least one {} update is required",
@@ -321,7 +321,7 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
             })
         }
         "patch" => {
-            let target = target_from(&verb, &flags, load, false)?;
+            let target = target_from(&verb, &flags, load)?;
             let Some(p) = &flags.patch else {
                 return Err("error: must specify -p to patch".into());
             };
@@ -342,7 +342,7 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
             })
         }
         "scale" => {
-            let target = target_from(&verb, &flags, load, false)?;
+            let target = target_from(&verb, &flags, load)?;
             let Some(replicas) = flags.replicas else {
                 return Err("error: required flag(s) \"replicas\" not set".into());
             };
@@ -437,12 +437,7 @@ fn parse_flags(verb: &str, args: &[String]) -> Result<Flags, String> {
     Ok(f)
 }
 
-fn target_from(
-    verb: &str,
-    flags: &Flags,
-    load: &mut ManifestLoader,
-    _delete: bool,
-) -> Result<Target, String> {
+fn target_from(verb: &str, flags: &Flags, load: &mut ManifestLoader) -> Result<Target, String> {
     let mut t = Target {
         namespace: flags.namespace.as_deref().map(Name::from),
         all_namespaces: flags.all_namespaces,
