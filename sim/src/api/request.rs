@@ -256,6 +256,20 @@ impl Status {
             ),
         )
     }
+    /// A delete, update or binding whose UID precondition names another incarnation of the
+    /// object (storage.NewInvalidObjError's message as the registry returns it).
+    pub fn uid_precondition_failed(
+        kind: Kind,
+        name: &str,
+        precondition: Uid,
+        actual: Uid,
+    ) -> Status {
+        Status::conflict_with(
+            kind,
+            name,
+            &format!("Precondition failed: UID in precondition: {precondition}, UID in object meta: {actual}"),
+        )
+    }
     /// apierrors.NewInvalid: `Deployment.apps "web" is invalid: <errors>`.
     pub fn invalid(kind: Kind, name: &str, errors: &str) -> Status {
         let mut s = Status::new(

@@ -477,13 +477,11 @@ impl ApiServer {
             return Err(Status::conflict(kind, &obj.meta.name));
         }
         if obj.meta.uid != Uid(0) && obj.meta.uid != current.meta.uid {
-            return Err(Status::conflict_with(
+            return Err(Status::uid_precondition_failed(
                 kind,
                 &obj.meta.name,
-                &format!(
-                    "Precondition failed: UID in precondition: {}, UID in object meta: {}",
-                    obj.meta.uid, current.meta.uid
-                ),
+                obj.meta.uid,
+                current.meta.uid,
             ));
         }
         let mut new = if status_only {
@@ -533,14 +531,7 @@ impl ApiServer {
         {
             return self.remove(now, client, &key, &current, trace);
         }
-        new.meta.resource_version = self.next_revision();
-        let new = stored(new);
-        self.store
-            .update_if(key, new.clone(), current.meta.resource_version as Revision)
-            .map_err(|_| Status::conflict(kind, &new.meta.name))?;
-        self.record_write(now, client, "ApiUpdate", &new, trace);
-        self.dispatch(Some(&current), Some(&new), new.meta.resource_version);
-        Ok(Response::Object(new))
+        self.replace(now, client, key, &current, new, trace)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -590,13 +581,11 @@ impl ApiServer {
         };
         if let Some(uid) = options.precondition_uid {
             if uid != current.meta.uid {
-                return Err(Status::conflict_with(
+                return Err(Status::uid_precondition_failed(
                     kind,
                     name,
-                    &format!(
-                        "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
-                        current.meta.uid
-                    ),
+                    uid,
+                    current.meta.uid,
                 ));
             }
         }
@@ -625,14 +614,7 @@ impl ApiServer {
             ns.phase = NamespacePhase::Terminating;
             new.meta.deletion_timestamp = Some(now);
             new.meta.deletion_grace_period_seconds = Some(0);
-            new.meta.resource_version = self.next_revision();
-            let new = Arc::new(new);
-            self.store
-                .update_if(key, new.clone(), current.meta.resource_version as Revision)
-                .map_err(|_| Status::conflict(kind, name))?;
-            self.record_write(now, client, "ApiUpdate", &new, trace);
-            self.dispatch(Some(&current), Some(&new), new.meta.resource_version);
-            return Ok(Response::Object(new));
+            return self.replace(now, client, key, &current, new, trace);
         }
         let grace = deletion_grace_seconds(&current, options.grace_period_seconds);
         if grace == 0 && new.meta.finalizers.is_empty() {
@@ -657,14 +639,7 @@ impl ApiServer {
             // Setting deletionTimestamp bumps generation (registry/rest/delete.go).
             new.meta.generation += 1;
         }
-        new.meta.resource_version = self.next_revision();
-        let new = stored(new);
-        self.store
-            .update_if(key, new.clone(), current.meta.resource_version as Revision)
-            .map_err(|_| Status::conflict(kind, name))?;
-        self.record_write(now, client, "ApiUpdate", &new, trace);
-        self.dispatch(Some(&current), Some(&new), new.meta.resource_version);
-        Ok(Response::Object(new))
+        self.replace(now, client, key, &current, new, trace)
     }
 
     /// Removes the key for good and emits DELETED.
@@ -701,14 +676,11 @@ impl ApiServer {
             return Err(Status::not_found(Kind::Pod, name));
         };
         if uid.is_some_and(|u| u != current.meta.uid) {
-            return Err(Status::conflict_with(
+            return Err(Status::uid_precondition_failed(
                 Kind::Pod,
                 name,
-                &format!(
-                    "Precondition failed: UID in precondition: {}, UID in object meta: {}",
-                    uid.unwrap_or_default(),
-                    current.meta.uid
-                ),
+                uid.unwrap_or_default(),
+                current.meta.uid,
             ));
         }
         // pkg/registry/core/pod/storage/storage.go assignPod / setPodNodeAndMetadata.
@@ -737,14 +709,28 @@ impl ApiServer {
         let mut scheduled = Condition::new(Name::new_static("PodScheduled"), ConditionStatus::True);
         scheduled.last_transition_time = Some(now);
         set_condition(&mut pod.status.conditions, scheduled);
-        new.meta.resource_version = self.next_revision();
         let key = object_key(Kind::Pod, namespace, name);
+        self.replace(now, client, key, &current, new, trace)
+    }
+
+    /// Writes `new` over `current` at the next revision, guarded by `current`'s mod revision
+    /// (GuaranteedUpdate's compare-and-swap), then traces and fans the change out.
+    fn replace(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        key: String,
+        current: &Arc<Object>,
+        mut new: Object,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        new.meta.resource_version = self.next_revision();
         let new = stored(new);
         self.store
             .update_if(key, new.clone(), current.meta.resource_version as Revision)
-            .map_err(|_| Status::conflict(Kind::Pod, name))?;
+            .map_err(|_| Status::conflict(new.kind(), &new.meta.name))?;
         self.record_write(now, client, "ApiUpdate", &new, trace);
-        self.dispatch(Some(&current), Some(&new), new.meta.resource_version);
+        self.dispatch(Some(current), Some(&new), new.meta.resource_version);
         Ok(Response::Object(new))
     }
 
