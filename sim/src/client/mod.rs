@@ -60,6 +60,28 @@ pub enum Fault {
     EtcdOutage { duration: SimDuration },
     /// The component restarts: it loses its memory and starts over.
     Restart,
+    /// The target's host is cut off from the network for the given time (its messages are
+    /// dropped both ways); what runs on it keeps running.
+    Partition { duration: SimDuration },
+    /// The end of a partition.
+    HealPartition,
+    /// The node powers off: kubelet and containers stop; images on disk survive.
+    NodeCrash,
+    /// The node boots again: the kubelet starts, re-lists and reconciles.
+    NodeRecover,
+    /// Only the kubelet process restarts; containers keep running.
+    KubeletRestart,
+    /// A container's process exits at once with this code.
+    ContainerCrash {
+        namespace: crate::api::types::Name,
+        pod: crate::api::types::Name,
+        container: crate::api::types::Name,
+        exit_code: i32,
+    },
+    /// The image registry answers nothing (pulls fail) for the given time.
+    RegistryOutage { duration: SimDuration },
+    /// Pulls run `factor` times slower for the given time.
+    RegistrySlowdown { factor: u32, duration: SimDuration },
 }
 
 /// The events of the cluster's event loop.
@@ -184,6 +206,12 @@ impl Ctx<'_> {
         if let Some(d) = self.network.delay(self.host, CONTROL_PLANE) {
             self.engine.schedule_in(d, Event::ApiCancelWatch { id });
         }
+    }
+
+    /// A round trip from this component's host to a pod on the same host (an httpGet hook
+    /// or probe): zero on loopback, a host-latency sample each way otherwise.
+    pub fn local_round_trip(&mut self) -> SimDuration {
+        self.network.delay(self.host, self.host).unwrap_or(0) * 2
     }
 
     /// Arms a timer; it fires as [`Message::Timer`] with this id and tag.

@@ -372,7 +372,38 @@ impl Cluster {
                     self.engine.schedule_in(0, Event::Start(id));
                 }
             }
-            (Fault::Restart, None) => {}
+            (Fault::Partition { duration }, Some(id)) => {
+                let (host, name) = (
+                    self.slots[id as usize].host,
+                    self.slots[id as usize].name.clone(),
+                );
+                self.network.isolate(host);
+                self.trace.emit(
+                    now,
+                    Record::new("network", "NetworkPartition")
+                        .node(self.network.host_name(host))
+                        .detail(format!("{name} cut off for {}", format_duration(*duration))),
+                );
+                self.engine.schedule_in(
+                    *duration,
+                    Event::Fault {
+                        target: Some(id),
+                        fault: Fault::HealPartition,
+                    },
+                );
+            }
+            (Fault::HealPartition, Some(id)) => {
+                let host = self.slots[id as usize].host;
+                self.network.heal(host);
+                self.trace.emit(
+                    now,
+                    Record::new("network", "NetworkHealed").node(self.network.host_name(host)),
+                );
+            }
+            (_, Some(id)) => {
+                self.with_component(id, |c, ctx| c.handle(ctx, Message::Fault(fault)));
+            }
+            (_, None) => {}
         }
     }
 

@@ -2,8 +2,10 @@
 //! network, loaded from YAML files in `models/`. Pure data; every layer may read it.
 
 mod dist;
+mod node;
 
 pub use dist::Distribution;
+pub use node::{parse_size, ContainerBehavior, ImageSpec, KubeletModel, RunFor, RuntimeModel};
 
 use serde::Deserialize;
 
@@ -19,6 +21,8 @@ pub struct Model {
     pub etcd: EtcdModel,
     pub apiserver: ApiServerModel,
     pub network: NetworkModel,
+    pub kubelet: KubeletModel,
+    pub runtime: RuntimeModel,
 }
 
 impl Default for Model {
@@ -29,6 +33,8 @@ impl Default for Model {
             etcd: EtcdModel::default(),
             apiserver: ApiServerModel::default(),
             network: NetworkModel::default(),
+            kubelet: KubeletModel::default(),
+            runtime: RuntimeModel::default(),
         }
     }
 }
@@ -191,6 +197,7 @@ impl Model {
         ] {
             d.validate().map_err(|e| format!("{path}: {e}"))?;
         }
+        self.runtime.validate()?;
         Ok(())
     }
 }

@@ -22,7 +22,9 @@ use crate::engine::{
 };
 use crate::model::Model;
 use crate::network::CONTROL_PLANE;
+use crate::node::{Kubelet, NodeSetup};
 use crate::trace::Record;
+use std::sync::Arc;
 
 use kubectl::{parse_kubectl, Target};
 pub use kubectl::{Kubectl, KubectlAction, TranscriptEntry};
@@ -46,8 +48,19 @@ fn err(message: impl Into<String>) -> ScenarioError {
 #[derive(Clone, Debug)]
 pub enum ActionKind {
     Kubectl(Box<KubectlAction>),
-    Fault(Fault),
+    Fault(FaultTarget, Fault),
     Note(String),
+}
+
+/// Where a fault goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultTarget {
+    /// The infrastructure (etcd).
+    Cluster,
+    /// The node of this name (its kubelet and runtime, its network host).
+    Node(Name),
+    /// Every node (the image registry they share; a container wherever it runs).
+    AllNodes,
 }
 
 #[derive(Clone, Debug)]
@@ -77,6 +90,8 @@ enum ExpectTarget {
         name: Option<String>,
         node: Option<String>,
         detail_contains: Option<String>,
+        after: Option<SimTime>,
+        before: Option<SimTime>,
     },
     KubectlErrors,
 }
@@ -112,6 +127,10 @@ pub struct Scenario {
     pub model_source: String,
     /// Nodes that exist when the run starts.
     pub nodes: Vec<Object>,
+    /// Images on each node's disk at the start, by node name.
+    pub preloaded_images: BTreeMap<Name, Vec<Name>>,
+    /// The scenario's container behaviour rules.
+    pub behavior_rules: Vec<crate::node::BehaviorRule>,
     pub actions: Vec<TimedAction>,
     pub expectations: Vec<Expectation>,
     /// Warnings about the input (unknown or unmodelled manifest fields, deprecated APIs).
@@ -140,6 +159,7 @@ impl Scenario {
             source_name: source_name.to_string(),
             base: base_dir.to_path_buf(),
             warnings: Vec::new(),
+            node_names: Default::default(),
         };
         c.compile(file)
     }
@@ -149,6 +169,7 @@ struct Compiler {
     source_name: String,
     base: PathBuf,
     warnings: Vec<String>,
+    node_names: std::collections::BTreeSet<Name>,
 }
 
 impl Compiler {
@@ -178,6 +199,36 @@ impl Compiler {
             }
         };
         let nodes = self.nodes(&f.cluster)?;
+        let mut preloaded_images = BTreeMap::new();
+        for (g, group) in f.cluster.node_groups.iter().enumerate() {
+            for i in 1..=group.count {
+                let name: Name = format!("{}{i}", group.name_prefix).into();
+                let images = group
+                    .images
+                    .iter()
+                    .map(|s| Name::from(s.as_str()))
+                    .collect();
+                preloaded_images.insert(name, images);
+            }
+            let _ = g;
+        }
+        let mut behavior_rules = Vec::new();
+        for (i, r) in f.container_behaviors.into_iter().enumerate() {
+            r.behavior.validate().map_err(|e| {
+                self.at(
+                    &format!("containerBehaviors[{i}].behavior.{e}"),
+                    "invalid value",
+                )
+            })?;
+            behavior_rules.push(crate::node::BehaviorRule {
+                image: r.image,
+                container: r.container,
+                behavior: r.behavior,
+            });
+        }
+        let node_names: std::collections::BTreeSet<Name> =
+            nodes.iter().map(|n| n.meta.name.clone()).collect();
+        self.node_names = node_names;
         let mut actions = Vec::new();
         for (i, entry) in f.timeline.into_iter().enumerate() {
             let note = entry.note.clone();
@@ -208,6 +259,8 @@ impl Compiler {
             model,
             model_source,
             nodes,
+            preloaded_images,
+            behavior_rules,
             actions,
             expectations,
             warnings: std::mem::take(&mut self.warnings),
@@ -560,18 +613,7 @@ impl Compiler {
                 })),
             )
         } else if let Some(f) = e.fault {
-            let Some(d) = f.etcd_outage else {
-                return Err(self.at(
-                    &format!("{path}.fault"),
-                    "names no fault; supported: etcdOutage",
-                ));
-            };
-            let duration =
-                parse_duration(&d).map_err(|m| self.at(&format!("{path}.fault.etcdOutage"), m))?;
-            (
-                format!("fault etcdOutage {d}"),
-                ActionKind::Fault(Fault::EtcdOutage { duration }),
-            )
+            self.fault(&format!("{path}.fault"), f)?
         } else if let Some(n) = e.note.clone() {
             (format!("note: {n}"), ActionKind::Note(n))
         } else {
@@ -586,6 +628,118 @@ impl Compiler {
             command,
             kind,
         })
+    }
+
+    fn node(&self, path: &str, name: &str) -> Result<Name, ScenarioError> {
+        if self.node_names.contains(name) {
+            Ok(name.into())
+        } else {
+            Err(self.at(
+                path,
+                format!("no node named {name:?} in cluster.nodeGroups"),
+            ))
+        }
+    }
+
+    fn duration(&self, path: &str, d: &str) -> Result<SimDuration, ScenarioError> {
+        parse_duration(d).map_err(|m| self.at(path, m))
+    }
+
+    fn fault(&self, path: &str, f: FaultSpec) -> Result<(String, ActionKind), ScenarioError> {
+        let set = [
+            f.etcd_outage.is_some(),
+            f.node_crash.is_some(),
+            f.node_recover.is_some(),
+            f.kubelet_restart.is_some(),
+            f.partition.is_some(),
+            f.container_crash.is_some(),
+            f.registry_outage.is_some(),
+            f.registry_slowdown.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
+        if set != 1 {
+            return Err(self.at(path, "must name exactly one fault: etcdOutage, nodeCrash, nodeRecover, kubeletRestart, partition, containerCrash, registryOutage or registrySlowdown"));
+        }
+        let (command, target, fault) = if let Some(d) = f.etcd_outage {
+            let duration = self.duration(&format!("{path}.etcdOutage"), &d)?;
+            (
+                format!("fault etcdOutage {d}"),
+                FaultTarget::Cluster,
+                Fault::EtcdOutage { duration },
+            )
+        } else if let Some(n) = f.node_crash {
+            let node = self.node(&format!("{path}.nodeCrash"), &n)?;
+            (
+                format!("fault nodeCrash {n}"),
+                FaultTarget::Node(node),
+                Fault::NodeCrash,
+            )
+        } else if let Some(n) = f.node_recover {
+            let node = self.node(&format!("{path}.nodeRecover"), &n)?;
+            (
+                format!("fault nodeRecover {n}"),
+                FaultTarget::Node(node),
+                Fault::NodeRecover,
+            )
+        } else if let Some(n) = f.kubelet_restart {
+            let node = self.node(&format!("{path}.kubeletRestart"), &n)?;
+            (
+                format!("fault kubeletRestart {n}"),
+                FaultTarget::Node(node),
+                Fault::KubeletRestart,
+            )
+        } else if let Some(p) = f.partition {
+            let node = self.node(&format!("{path}.partition.node"), &p.node)?;
+            let duration = self.duration(&format!("{path}.partition.duration"), &p.duration)?;
+            (
+                format!("fault partition {} for {}", p.node, p.duration),
+                FaultTarget::Node(node),
+                Fault::Partition { duration },
+            )
+        } else if let Some(c) = f.container_crash {
+            let namespace = c.namespace.unwrap_or_else(|| "default".into());
+            (
+                format!(
+                    "fault containerCrash {namespace}/{} {} exit {}",
+                    c.pod, c.container, c.exit_code
+                ),
+                FaultTarget::AllNodes,
+                Fault::ContainerCrash {
+                    namespace: namespace.into(),
+                    pod: c.pod.into(),
+                    container: c.container.into(),
+                    exit_code: c.exit_code,
+                },
+            )
+        } else if let Some(d) = f.registry_outage {
+            let duration = self.duration(&format!("{path}.registryOutage"), &d)?;
+            (
+                format!("fault registryOutage {d}"),
+                FaultTarget::AllNodes,
+                Fault::RegistryOutage { duration },
+            )
+        } else {
+            let r = f.registry_slowdown.expect("one fault is set");
+            let duration =
+                self.duration(&format!("{path}.registrySlowdown.duration"), &r.duration)?;
+            if r.factor == 0 {
+                return Err(self.at(
+                    &format!("{path}.registrySlowdown.factor"),
+                    "must be at least 1",
+                ));
+            }
+            (
+                format!("fault registrySlowdown x{} for {}", r.factor, r.duration),
+                FaultTarget::AllNodes,
+                Fault::RegistrySlowdown {
+                    factor: r.factor,
+                    duration,
+                },
+            )
+        };
+        Ok((command, ActionKind::Fault(target, fault)))
     }
 
     /// Validates the objects an entry creates or replaces, as the API server will, so that a
@@ -696,6 +850,14 @@ impl Compiler {
                     name: t.name,
                     node: t.node,
                     detail_contains: t.detail_contains,
+                    after: match &t.after {
+                        Some(d) => Some(self.duration(&format!("{path}.trace.after"), d)?),
+                        None => None,
+                    },
+                    before: match &t.before {
+                        Some(d) => Some(self.duration(&format!("{path}.trace.before"), d)?),
+                        None => None,
+                    },
                 },
                 auto,
             )
@@ -738,8 +900,9 @@ impl Simulation {
         let until = opts.until.unwrap_or(scenario.until);
         let max_events = opts.max_events.unwrap_or(scenario.max_events);
         let mut cluster = Cluster::new(scenario.model.clone(), seed, until, max_events);
+        let mut kubelets = BTreeMap::new();
         for node in &scenario.nodes {
-            cluster.add_host(&node.meta.name);
+            let host = cluster.add_host(&node.meta.name);
             cluster
                 .admin_request(
                     "cluster-bootstrap",
@@ -748,6 +911,24 @@ impl Simulation {
                     },
                 )
                 .expect("scenario nodes are valid and uniquely named");
+            let setup = Arc::new(NodeSetup {
+                node: node.meta.name.clone(),
+                kubelet: scenario.model.kubelet.clone(),
+                runtime: scenario.model.runtime.clone(),
+                rules: scenario.behavior_rules.clone(),
+                preloaded_images: scenario
+                    .preloaded_images
+                    .get(&node.meta.name)
+                    .cloned()
+                    .unwrap_or_default(),
+            });
+            let id = cluster.add_component(
+                &format!("kubelet/{}", node.meta.name),
+                host,
+                Box::new(Kubelet::new(setup)),
+                None,
+            );
+            kubelets.insert(node.meta.name.clone(), id);
         }
         let kubectl =
             cluster.add_component("kubectl", CONTROL_PLANE, Box::new(Kubectl::new()), None);
@@ -759,7 +940,17 @@ impl Simulation {
                     kc.schedule(tag as u64, action.at, action.command.clone(), (**k).clone());
                     cluster.schedule_timer(action.at, kubectl, tag as u64);
                 }
-                ActionKind::Fault(f) => cluster.schedule_fault(action.at, None, f.clone()),
+                ActionKind::Fault(FaultTarget::Cluster, f) => {
+                    cluster.schedule_fault(action.at, None, f.clone())
+                }
+                ActionKind::Fault(FaultTarget::Node(n), f) => {
+                    cluster.schedule_fault(action.at, kubelets.get(n).copied(), f.clone())
+                }
+                ActionKind::Fault(FaultTarget::AllNodes, f) => {
+                    for id in kubelets.values() {
+                        cluster.schedule_fault(action.at, Some(*id), f.clone());
+                    }
+                }
                 ActionKind::Note(_) => cluster.schedule_hook(action.at, tag as u64),
             }
         }
@@ -903,6 +1094,8 @@ impl Simulation {
                 name,
                 node,
                 detail_contains,
+                after,
+                before,
             } => self
                 .cluster
                 .trace()
@@ -919,6 +1112,8 @@ impl Simulation {
                         .as_ref()
                         .is_none_or(|c| r.detail.contains(c.as_str()))
                 })
+                .filter(|r| after.is_none_or(|t| r.time_ns >= t))
+                .filter(|r| before.is_none_or(|t| r.time_ns < t))
                 .count() as u64,
             ExpectTarget::KubectlErrors => self
                 .cluster

@@ -24,6 +24,9 @@ pub struct ScenarioFile {
     pub model: Option<String>,
     #[serde(default)]
     pub cluster: ClusterSpec,
+    /// What containers do, by image (and optionally container name): see docs/models.md.
+    #[serde(default)]
+    pub container_behaviors: Vec<BehaviorRuleSpec>,
     #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
     #[serde(default)]
@@ -53,6 +56,19 @@ pub struct NodeGroup {
     pub labels: BTreeMap<String, String>,
     #[serde(default)]
     pub taints: Vec<TaintSpec>,
+    /// Images already on the nodes' disks when the run starts.
+    #[serde(default)]
+    pub images: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BehaviorRuleSpec {
+    /// An image name, or a prefix ending in `*`.
+    pub image: String,
+    #[serde(default)]
+    pub container: Option<String>,
+    pub behavior: crate::model::ContainerBehavior,
 }
 
 fn default_prefix() -> String {
@@ -132,6 +148,55 @@ pub struct FaultSpec {
     /// etcd stops answering for this long.
     #[serde(default)]
     pub etcd_outage: Option<String>,
+    /// The node powers off (kubelet and containers stop).
+    #[serde(default)]
+    pub node_crash: Option<String>,
+    /// The node boots again.
+    #[serde(default)]
+    pub node_recover: Option<String>,
+    /// Only the kubelet process restarts on the node.
+    #[serde(default)]
+    pub kubelet_restart: Option<String>,
+    /// The node is cut off from the control plane and other nodes for a while.
+    #[serde(default)]
+    pub partition: Option<PartitionSpec>,
+    /// A container's process exits at once.
+    #[serde(default)]
+    pub container_crash: Option<ContainerCrashSpec>,
+    /// The image registry answers nothing for this long.
+    #[serde(default)]
+    pub registry_outage: Option<String>,
+    #[serde(default)]
+    pub registry_slowdown: Option<RegistrySlowdownSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PartitionSpec {
+    pub node: String,
+    pub duration: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ContainerCrashSpec {
+    pub pod: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    pub container: String,
+    #[serde(default = "default_crash_exit_code")]
+    pub exit_code: i32,
+}
+
+fn default_crash_exit_code() -> i32 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RegistrySlowdownSpec {
+    pub factor: u32,
+    pub duration: String,
 }
 
 /// A check on the final state, evaluated after the run: `objects` or `trace` selects what to
@@ -187,4 +252,10 @@ pub struct TraceQuery {
     /// A substring the detail column must contain.
     #[serde(default)]
     pub detail_contains: Option<String>,
+    /// Only rows at or after this time (a Go duration from the start).
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Only rows before this time.
+    #[serde(default)]
+    pub before: Option<String>,
 }
