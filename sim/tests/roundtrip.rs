@@ -12,6 +12,7 @@ fn manifests_round_trip_through_json() {
         include_str!("data/manifests/job-pi.yaml"),
         include_str!("data/manifests/guestbook-legacy.yaml"),
         include_str!("data/manifests/web-app.yaml"),
+        include_str!("data/manifests/node-lease.yaml"),
         include_str!("../../scenarios/manifests/web-pods.yaml"),
     ];
     let mut checked = 0;

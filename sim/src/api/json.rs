@@ -90,6 +90,17 @@ pub fn format_rfc1123z(t: SimTime) -> String {
     )
 }
 
+/// RFC 3339 in UTC with microsecond precision, as metav1.MicroTime marshals
+/// (`2006-01-02T15:04:05.000000Z07:00`): t=90.5s → `2026-01-01T00:01:30.500000Z`.
+pub fn format_micro_timestamp(t: SimTime) -> String {
+    let c = civil_time(t);
+    let micros = t % SECOND / crate::engine::MICROSECOND;
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second, micros
+    )
+}
+
 fn time_or_null(t: Option<SimTime>) -> Value {
     t.map_or(Value::Null, |t| Value::String(format_timestamp(t)))
 }
@@ -332,6 +343,7 @@ pub fn to_json(obj: &Object) -> Value {
             put(&mut o, "status", job_status(&j.status));
         }
         Body::Event(e) => event_fields(e, &mut o),
+        Body::Lease(l) => put(&mut o, "spec", lease_spec(l)),
     }
     Value::Object(o)
 }
@@ -1348,6 +1360,21 @@ fn event_fields(e: &Event, o: &mut Obj) {
     put(o, "reportingInstance", s(&e.source_host));
 }
 
+/// coordination/v1 LeaseSpec: every field a pointer with omitempty; times are MicroTime.
+fn lease_spec(l: &Lease) -> Value {
+    let mut o = Obj::new();
+    if let Some(t) = l.acquire_time {
+        put(&mut o, "acquireTime", s(&format_micro_timestamp(t)));
+    }
+    put_str(&mut o, "holderIdentity", &l.holder_identity);
+    put_opt_int(&mut o, "leaseDurationSeconds", l.lease_duration_seconds);
+    put_opt_int(&mut o, "leaseTransitions", l.lease_transitions);
+    if let Some(t) = l.renew_time {
+        put(&mut o, "renewTime", s(&format_micro_timestamp(t)));
+    }
+    Value::Object(o)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1866,6 +1893,35 @@ mod tests {
         assert_eq!(
             format_rfc1123z((59 * 86_400 + 45) * S),
             "Sun, 01 Mar 2026 00:00:45 +0000"
+        );
+    }
+
+    #[test]
+    fn leases_render_micro_times() {
+        assert_eq!(format_micro_timestamp(0), "2026-01-01T00:00:00.000000Z");
+        assert_eq!(
+            format_micro_timestamp(90 * S + 500_123_999),
+            "2026-01-01T00:01:30.500123Z"
+        );
+        let lease = Object {
+            meta: ObjectMeta {
+                name: "node-1".into(),
+                namespace: "kube-node-lease".into(),
+                ..Default::default()
+            },
+            body: Body::Lease(Lease {
+                holder_identity: "node-1".into(),
+                lease_duration_seconds: Some(40),
+                renew_time: Some(10 * S),
+                ..Default::default()
+            }),
+        };
+        let j = to_json(&lease);
+        assert_eq!(j["apiVersion"], "coordination.k8s.io/v1");
+        assert_eq!(
+            j["spec"],
+            json!({"holderIdentity": "node-1", "leaseDurationSeconds": 40,
+                   "renewTime": "2026-01-01T00:00:10.000000Z"})
         );
     }
 

@@ -450,7 +450,7 @@ impl ApiServer {
             Body::Deployment(d) => d.status = Default::default(),
             Body::Job(j) => j.status = Default::default(),
             Body::Namespace(ns) => ns.phase = NamespacePhase::Active,
-            Body::Node(_) | Body::Endpoints(_) | Body::Event(_) => {}
+            Body::Node(_) | Body::Endpoints(_) | Body::Event(_) | Body::Lease(_) => {}
         }
         Ok(())
     }
@@ -931,7 +931,7 @@ fn watch_event_for(
 }
 
 fn has_status_subresource(kind: Kind) -> bool {
-    !matches!(kind, Kind::Endpoints | Kind::Event)
+    !matches!(kind, Kind::Endpoints | Kind::Event | Kind::Lease)
 }
 
 fn copy_status(dst: &mut Body, src: &Body) {

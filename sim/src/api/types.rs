@@ -45,10 +45,11 @@ pub enum Kind {
     Deployment,
     Job,
     Event,
+    Lease,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -59,6 +60,7 @@ impl Kind {
         Kind::Deployment,
         Kind::Job,
         Kind::Event,
+        Kind::Lease,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -73,6 +75,7 @@ impl Kind {
             Kind::Deployment => "Deployment",
             Kind::Job => "Job",
             Kind::Event => "Event",
+            Kind::Lease => "Lease",
         }
     }
 
@@ -89,6 +92,7 @@ impl Kind {
             Kind::Deployment => "deployments",
             Kind::Job => "jobs",
             Kind::Event => "events",
+            Kind::Lease => "leases",
         }
     }
 
@@ -97,6 +101,7 @@ impl Kind {
         match self {
             Kind::ReplicaSet | Kind::Deployment => "apps/v1",
             Kind::Job => "batch/v1",
+            Kind::Lease => "coordination.k8s.io/v1",
             _ => "v1",
         }
     }
@@ -120,6 +125,7 @@ impl Kind {
             Kind::Deployment => "/registry/deployments/",
             Kind::Job => "/registry/jobs/",
             Kind::Event => "/registry/events/",
+            Kind::Lease => "/registry/leases/",
         }
     }
 
@@ -139,6 +145,7 @@ impl Kind {
             "deploy" | "deployment" | "deployments" => Kind::Deployment,
             "job" | "jobs" => Kind::Job,
             "ev" | "event" | "events" => Kind::Event,
+            "lease" | "leases" => Kind::Lease,
             _ => {
                 return Kind::ALL
                     .into_iter()
@@ -306,6 +313,7 @@ pub enum Body {
     Deployment(Deployment),
     Job(Job),
     Event(Event),
+    Lease(Lease),
 }
 
 impl Object {
@@ -321,6 +329,7 @@ impl Object {
             Body::Deployment(_) => Kind::Deployment,
             Body::Job(_) => Kind::Job,
             Body::Event(_) => Kind::Event,
+            Body::Lease(_) => Kind::Lease,
         }
     }
     pub fn name(&self) -> &str {
@@ -338,6 +347,12 @@ impl Object {
     pub fn as_node(&self) -> Option<&Node> {
         match &self.body {
             Body::Node(n) => Some(n),
+            _ => None,
+        }
+    }
+    pub fn as_lease(&self) -> Option<&Lease> {
+        match &self.body {
+            Body::Lease(l) => Some(l),
             _ => None,
         }
     }
@@ -1383,6 +1398,22 @@ pub struct Event {
     pub last_timestamp: Option<SimTime>,
     pub source_component: Name,
     pub source_host: Name,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leases
+
+/// coordination.k8s.io/v1 Lease (its spec; a Lease has no status). Kubelets renew one per node
+/// in `kube-node-lease` as their heartbeat; leader election uses them too. Times are
+/// metav1.MicroTime (microsecond precision when rendered).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Lease {
+    /// Empty when unset (upstream's nil pointer; an explicit "" is not distinguished).
+    pub holder_identity: Name,
+    pub lease_duration_seconds: Option<i32>,
+    pub acquire_time: Option<SimTime>,
+    pub renew_time: Option<SimTime>,
+    pub lease_transitions: Option<i32>,
 }
 
 #[cfg(test)]

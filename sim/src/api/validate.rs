@@ -71,6 +71,7 @@ pub fn validate_object(obj: &Object, old: Option<&Object>) -> ErrorList {
         Body::Node(node) => validate_node_taints(&node.spec.taints, &mut errs),
         Body::Endpoints(ep) => validate_endpoints(ep, &mut errs),
         Body::Event(ev) => validate_event(ev, &obj.meta, &mut errs),
+        Body::Lease(lease) => validate_lease_spec(lease, &mut errs),
         Body::Namespace(_) => {}
     }
     errs
@@ -1661,6 +1662,26 @@ fn validate_event(ev: &crate::api::types::Event, meta: &ObjectMeta, errs: &mut E
     }
 }
 
+/// ValidateLeaseSpec (pkg/apis/coordination/validation/validation.go); the name is a DNS
+/// subdomain like every kind's default. spec.strategy and spec.preferredHolder are not modelled.
+fn validate_lease_spec(lease: &crate::api::types::Lease, errs: &mut ErrorList) {
+    let spec = FieldPath::new("spec");
+    if let Some(d) = lease.lease_duration_seconds.filter(|d| *d <= 0) {
+        errs.push(FieldError::invalid(
+            &spec.child("leaseDurationSeconds"),
+            i64::from(d),
+            "must be greater than 0",
+        ));
+    }
+    if let Some(n) = lease.lease_transitions.filter(|n| *n < 0) {
+        errs.push(FieldError::invalid(
+            &spec.child("leaseTransitions"),
+            i64::from(n),
+            IS_NEGATIVE_ERROR_MSG,
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2884,6 +2905,32 @@ mod tests {
                 "subsets[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
             ]
         );
+    }
+
+    // After pkg/apis/coordination/validation/validation_test.go TestValidateLeaseSpec.
+    #[test]
+    fn lease_spec() {
+        let lease = |duration: Option<i32>, transitions: Option<i32>| Object {
+            meta: meta("node-1", "kube-node-lease"),
+            body: Body::Lease(crate::api::types::Lease {
+                holder_identity: "node-1".into(),
+                lease_duration_seconds: duration,
+                lease_transitions: transitions,
+                ..Default::default()
+            }),
+        };
+        assert!(validate_object(&lease(Some(40), Some(0)), None).is_empty());
+        assert!(validate_object(&lease(None, None), None).is_empty());
+        assert_eq!(
+            messages(&validate_object(&lease(Some(0), Some(-1)), None)),
+            vec![
+                "spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0",
+                "spec.leaseTransitions: Invalid value: -1: must be greater than or equal to 0",
+            ]
+        );
+        let mut bad_name = lease(None, None);
+        bad_name.meta.name = "Node_1".into();
+        assert_eq!(validate_object(&bad_name, None).len(), 1);
     }
 
     #[test]

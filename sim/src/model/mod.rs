@@ -23,6 +23,7 @@ pub struct Model {
     pub network: NetworkModel,
     pub kubelet: KubeletModel,
     pub runtime: RuntimeModel,
+    pub node_lifecycle: NodeLifecycleModel,
 }
 
 impl Default for Model {
@@ -35,6 +36,7 @@ impl Default for Model {
             network: NetworkModel::default(),
             kubelet: KubeletModel::default(),
             runtime: RuntimeModel::default(),
+            node_lifecycle: NodeLifecycleModel::default(),
         }
     }
 }
@@ -198,6 +200,7 @@ impl Model {
             d.validate().map_err(|e| format!("{path}: {e}"))?;
         }
         self.runtime.validate()?;
+        self.node_lifecycle.validate()?;
         Ok(())
     }
 }
@@ -276,5 +279,74 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("etcd.readLatency"), "{err}");
+    }
+}
+
+/// The node lifecycle controller of kube-controller-manager
+/// (pkg/controller/nodelifecycle, flags in cmd/kube-controller-manager/app/options).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct NodeLifecycleModel {
+    /// How often the controller checks node health (`--node-monitor-period`, default 5s).
+    #[serde(deserialize_with = "de_duration")]
+    pub node_monitor_period: SimDuration,
+    /// How long a node may go without a Lease renewal or status heartbeat before it is
+    /// marked Unknown (`--node-monitor-grace-period`, default 50s since Kubernetes 1.32;
+    /// 40s before).
+    #[serde(deserialize_with = "de_duration")]
+    pub node_monitor_grace_period: SimDuration,
+    /// The grace period of a node that never posted its status, counted from its creation
+    /// (`--node-startup-grace-period`, default 1m).
+    #[serde(deserialize_with = "de_duration")]
+    pub node_startup_grace_period: SimDuration,
+    /// Nodes per second that get a NoExecute taint, per zone, while the zone is healthy
+    /// (`--node-eviction-rate`, default 0.1).
+    pub node_eviction_rate: f64,
+    /// The same while a zone larger than `largeClusterSizeThreshold` is partially disrupted
+    /// (`--secondary-node-eviction-rate`, default 0.01).
+    pub secondary_node_eviction_rate: f64,
+    /// Zones with at most this many nodes stop tainting when partially disrupted
+    /// (`--large-cluster-size-threshold`, default 50).
+    pub large_cluster_size_threshold: u32,
+    /// The fraction of not-Ready nodes (at least 3) that makes a zone partially disrupted
+    /// (`--unhealthy-zone-threshold`, default 0.55).
+    pub unhealthy_zone_threshold: f64,
+}
+
+impl Default for NodeLifecycleModel {
+    fn default() -> Self {
+        NodeLifecycleModel {
+            node_monitor_period: 5 * SECOND,
+            node_monitor_grace_period: 50 * SECOND,
+            node_startup_grace_period: MINUTE,
+            node_eviction_rate: 0.1,
+            secondary_node_eviction_rate: 0.01,
+            large_cluster_size_threshold: 50,
+            unhealthy_zone_threshold: 0.55,
+        }
+    }
+}
+
+impl NodeLifecycleModel {
+    fn validate(&self) -> Result<(), String> {
+        if self.node_monitor_period == 0 {
+            return Err("nodeLifecycle.nodeMonitorPeriod: must be greater than 0".into());
+        }
+        for (path, rate) in [
+            ("nodeLifecycle.nodeEvictionRate", self.node_eviction_rate),
+            (
+                "nodeLifecycle.secondaryNodeEvictionRate",
+                self.secondary_node_eviction_rate,
+            ),
+            (
+                "nodeLifecycle.unhealthyZoneThreshold",
+                self.unhealthy_zone_threshold,
+            ),
+        ] {
+            if !(rate >= 0.0 && rate.is_finite()) {
+                return Err(format!("{path}: must be a finite number >= 0"));
+            }
+        }
+        Ok(())
     }
 }

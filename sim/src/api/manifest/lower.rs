@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
+use k8s_openapi::api::coordination::v1 as coordination;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
@@ -1216,6 +1217,22 @@ pub(super) fn event(e: &core::Event, w: &mut Vec<Warning>) -> R<Object> {
             last_timestamp: None,
             source_component: name(&source.component),
             source_host: name(&source.host),
+        }),
+    })
+}
+
+/// coordination/v1 Lease. acquireTime and renewTime are timestamps, ignored with a warning
+/// like every manifest timestamp (see `modelled.rs`).
+pub(super) fn lease(l: &coordination::Lease, w: &mut Vec<Warning>) -> R<Object> {
+    let spec = l.spec.clone().unwrap_or_default();
+    Ok(Object {
+        meta: object_meta(&l.metadata, Kind::Lease, w)?,
+        body: Body::Lease(Lease {
+            holder_identity: name(&spec.holder_identity),
+            lease_duration_seconds: spec.lease_duration_seconds,
+            acquire_time: None,
+            renew_time: None,
+            lease_transitions: spec.lease_transitions,
         }),
     })
 }

@@ -12,6 +12,7 @@ use std::fmt;
 
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
+use k8s_openapi::api::coordination::v1 as coordination;
 use k8s_openapi::api::core::v1 as core;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -513,6 +514,7 @@ fn decode_object(mut raw: Value) -> Result<(Object, Vec<Warning>), Failure> {
             lower::deployment(&decode::<apps::Deployment>(&raw, kind, w)?, &prepared, w)
         }
         Kind::Job => lower::job(&decode::<batch::Job>(&raw, kind, w)?, w),
+        Kind::Lease => lower::lease(&decode::<coordination::Lease>(&raw, kind, w)?, w),
     }
     .map_err(|e| Failure {
         path: Some(e.path),

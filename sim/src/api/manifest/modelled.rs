@@ -333,6 +333,14 @@ const EVENT: &[&str] = &[
     "!reportingInstance",
 ];
 
+const LEASE: &[&str] = &[
+    "spec.holderIdentity",
+    "spec.leaseDurationSeconds",
+    "spec.leaseTransitions",
+    "@spec.acquireTime",
+    "@spec.renewTime",
+];
+
 /// Builds the pattern strings of one kind (before parsing).
 fn pattern_strings(kind: Kind) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -404,6 +412,7 @@ fn pattern_strings(kind: Kind) -> Vec<String> {
             template(&mut out);
         }
         Kind::Event => add(&mut out, "", EVENT),
+        Kind::Lease => add(&mut out, "", LEASE),
     }
     out
 }

@@ -1160,6 +1160,32 @@ subsets:
 }
 
 #[test]
+fn leases() {
+    let p = parse_one(
+        "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: node-1, namespace: kube-node-lease}\nspec:\n  holderIdentity: node-1\n  leaseDurationSeconds: 40\n  renewTime: \"2024-05-01T10:00:00.123456Z\"\n  strategy: OldestEmulationVersion\n",
+    );
+    let Body::Lease(l) = &p.object.body else {
+        panic!("not a Lease")
+    };
+    assert_eq!(l.holder_identity, "node-1");
+    assert_eq!(l.lease_duration_seconds, Some(40));
+    assert_eq!(l.renew_time, None);
+    assert_eq!(
+        warnings(&p),
+        vec![
+            format!("spec.renewTime: {}", modelled::TIMESTAMP),
+            format!("spec.strategy: {}", modelled::UNMODELLED),
+        ]
+    );
+    let err = parse_manifests(
+        "apiVersion: v1\nkind: Lease\nmetadata: {name: x}\n",
+        "l.yaml",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("no matches for kind"), "{err}");
+}
+
+#[test]
 fn minimal_manifests_of_every_kind_parse_without_warnings() {
     let pod_spec = "{containers: [{name: c, image: nginx}]}";
     let template = format!("{{metadata: {{labels: {{a: b}}}}, spec: {pod_spec}}}");
@@ -1175,6 +1201,8 @@ fn minimal_manifests_of_every_kind_parse_without_warnings() {
         format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: x}}\nspec: {{selector: {{matchLabels: {{a: b}}}}, template: {template}}}\n"),
         format!("apiVersion: batch/v1\nkind: Job\nmetadata: {{name: x}}\nspec: {{template: {template}}}\n"),
         "apiVersion: v1\nkind: Event\nmetadata: {name: x}\ninvolvedObject: {kind: Pod, name: p}\n"
+            .to_string(),
+        "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: x}\nspec: {holderIdentity: x}\n"
             .to_string(),
     ];
     let mut kinds = Vec::new();
