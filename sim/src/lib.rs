@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod engine;
 pub mod model;
 pub mod network;
+pub mod node;
 pub mod scenario;
 pub mod store;
 pub mod trace;

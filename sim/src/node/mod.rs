@@ -1,0 +1,3 @@
+//! The node: kubelet, container runtime, and the pod status the kubelet derives.
+
+pub mod status;
