@@ -489,12 +489,59 @@ impl Kubelet {
     }
 
     fn lease_tick(&mut self, ctx: &mut Ctx) {
-        // LEASE-PENDING: restored when the Lease kind lands.
-        let _ = ctx;
+        let every = self.setup.kubelet.lease_renew_interval();
+        self.timer(ctx, every, Timer::LeaseRenew);
+        if self.k.lease_in_flight {
+            return;
+        }
+        self.k.lease_in_flight = true;
+        match self.k.lease.clone() {
+            None => {
+                let id = ctx.send(Request::Get {
+                    kind: Kind::Lease,
+                    namespace: Name::new_static("kube-node-lease"),
+                    name: self.setup.node.clone(),
+                });
+                self.k.pending.insert(id, Pending::LeaseGet);
+            }
+            Some(lease) => self.renew_lease(ctx, Some(&lease)),
+        }
     }
 
-    #[allow(dead_code)]
-    fn renew_lease(&mut self, _ctx: &mut Ctx, _current: Option<&Object>) {}
+    /// Creates or renews the node Lease (pkg/kubelet/nodelease, component-helpers/apimachinery/lease).
+    fn renew_lease(&mut self, ctx: &mut Ctx, current: Option<&Object>) {
+        let now = ctx.now();
+        let req = match current {
+            Some(obj) => {
+                let mut obj = obj.clone();
+                if let Body::Lease(l) = &mut obj.body {
+                    l.renew_time = Some(now);
+                    l.holder_identity = self.setup.node.clone();
+                    l.lease_duration_seconds = Some(self.setup.kubelet.node_lease_duration_seconds);
+                }
+                Request::Update { object: obj }
+            }
+            None => Request::Create {
+                object: Object {
+                    meta: crate::api::types::ObjectMeta {
+                        name: self.setup.node.clone(),
+                        namespace: Name::new_static("kube-node-lease"),
+                        ..Default::default()
+                    },
+                    body: Body::Lease(crate::api::types::Lease {
+                        holder_identity: self.setup.node.clone(),
+                        lease_duration_seconds: Some(
+                            self.setup.kubelet.node_lease_duration_seconds,
+                        ),
+                        renew_time: Some(now),
+                        ..Default::default()
+                    }),
+                },
+            },
+        };
+        let id = ctx.send(req);
+        self.k.pending.insert(id, Pending::LeaseWrite);
+    }
 
     fn on_response(&mut self, ctx: &mut Ctx, id: RequestId, result: Result<Response, Status>) {
         let Some(p) = self.k.pending.remove(&id) else {
@@ -2070,7 +2117,7 @@ impl Kubelet {
         };
         let w = self.k.workers.get_mut(&uid).expect("worker");
         w.status_dirty = false;
-        if let Some(mut st) = status {
+        if let Some(st) = status {
             let current = w.pod.as_pod().map(|p| p.status.clone());
             if w.last_sent.as_ref() != Some(&st) && current.as_ref() != Some(&st) {
                 let mut obj = (*w.pod).clone();
