@@ -724,3 +724,77 @@ fn deleting_a_namespace_marks_it_terminating_and_blocks_new_content() {
     assert_eq!(err.code, 403);
     assert_eq!(err.message, "pods \"web\" is forbidden: unable to create new content in namespace team because it is being terminated");
 }
+
+#[test]
+fn the_pod_table_follows_committed_writes() {
+    let (mut s, mut t) = server();
+    let create = |name: &str| Request::Create {
+        object: pod(name, &[]),
+    };
+    let bind = |name: &str| Request::Bind {
+        namespace: "default".into(),
+        name: name.into(),
+        node: "n1".into(),
+        uid: None,
+    };
+    let delete = |name: &str, grace: Option<i64>| Request::Delete {
+        kind: Kind::Pod,
+        namespace: "default".into(),
+        name: name.into(),
+        options: DeleteOptions {
+            grace_period_seconds: grace,
+            ..Default::default()
+        },
+    };
+    let first = created(s.handle(SECOND, "kubectl", create("web"), &mut t));
+    let bound = created(s.handle(2 * SECOND, "scheduler", bind("web"), &mut t));
+    // The kubelet reports it running and ready.
+    let mut running = (*bound).clone();
+    if let Body::Pod(p) = &mut running.body {
+        p.status.phase = PodPhase::Running;
+        p.status.start_time = Some(3 * SECOND);
+        p.status
+            .conditions
+            .push(Condition::new("Ready", ConditionStatus::True));
+    }
+    s.handle(
+        4 * SECOND,
+        "kubelet",
+        Request::UpdateStatus { object: running },
+        &mut t,
+    )
+    .unwrap();
+    // A failed write leaves no trace in the table.
+    let stale = (*bound).clone();
+    assert!(s
+        .handle(
+            5 * SECOND,
+            "kubelet",
+            Request::UpdateStatus { object: stale },
+            &mut t
+        )
+        .is_err());
+    // Graceful deletion, then the kubelet's final delete removes it.
+    s.handle(6 * SECOND, "kubectl", delete("web", None), &mut t)
+        .unwrap();
+    s.handle(8 * SECOND, "kubelet", delete("web", Some(0)), &mut t)
+        .unwrap();
+    // The name is reused: a second row, never scheduled, deleted at once.
+    let second = created(s.handle(9 * SECOND, "kubectl", create("web"), &mut t));
+    s.handle(10 * SECOND, "kubectl", delete("web", None), &mut t)
+        .unwrap();
+    assert_eq!(s.pod_table().len(), 2);
+    let mut out = Vec::new();
+    s.pod_table().write_csv(&mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "namespace,name,uid,node,created_ns,scheduled_ns,started_ns,ready_ns,terminated_ns,\
+             deleted_ns,restarts,final_phase,reason\n\
+             default,web,{},n1,1000000000,2000000000,3000000000,4000000000,,8000000000,0,Running,\n\
+             default,web,{},,9000000000,,,,,10000000000,0,Pending,\n",
+            first.meta.uid, second.meta.uid
+        )
+    );
+}

@@ -3,6 +3,7 @@
 pub mod json;
 pub mod manifest;
 pub mod patch;
+pub mod pod_table;
 pub mod printer;
 pub mod quantity;
 pub mod request;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use rand::Rng;
 
+use crate::api::pod_table::PodTable;
 use crate::api::request::{
     DeleteOptions, FieldSelector, PropagationPolicy, Request, Response, Status, WatchEvent,
     WatchEventType, WatchRequest,
@@ -97,6 +98,8 @@ pub struct ApiServer {
     service_ips: BTreeSet<u32>,
     node_ports: BTreeSet<i32>,
     stats: ApiStats,
+    /// Every pod's lifecycle, from the committed writes (`pods.csv`).
+    pod_table: PodTable,
 }
 
 impl ApiServer {
@@ -114,6 +117,7 @@ impl ApiServer {
             service_ips: BTreeSet::new(),
             node_ports: BTreeSet::new(),
             stats: ApiStats::default(),
+            pod_table: PodTable::new(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object {
@@ -164,6 +168,11 @@ impl ApiServer {
 
     pub fn stats(&self) -> &ApiStats {
         &self.stats
+    }
+
+    /// The lifecycle of every pod stored so far, for `pods.csv`.
+    pub fn pod_table(&self) -> &PodTable {
+        &self.pod_table
     }
 
     /// Counts a request that failed before reaching the store (etcd unavailable).
@@ -427,7 +436,7 @@ impl ApiServer {
             .create(key, obj.clone())
             .map_err(|_| Status::already_exists(kind, &obj.meta.name))?;
         self.record_write(now, client, "ApiCreate", &obj, trace);
-        self.dispatch(None, Some(&obj), obj.meta.resource_version);
+        self.dispatch(now, None, Some(&obj), obj.meta.resource_version);
         Ok(Response::Object(obj))
     }
 
@@ -657,7 +666,7 @@ impl ApiServer {
             .map_err(|_| Status::conflict(current.kind(), &current.meta.name))?;
         self.release_allocations(current);
         self.record_write(now, client, "ApiDelete", current, trace);
-        self.dispatch(Some(current), None, rev);
+        self.dispatch(now, Some(current), None, rev);
         Ok(Response::Object(current.clone()))
     }
 
@@ -730,7 +739,7 @@ impl ApiServer {
             .update_if(key, new.clone(), current.meta.resource_version as Revision)
             .map_err(|_| Status::conflict(new.kind(), &new.meta.name))?;
         self.record_write(now, client, "ApiUpdate", &new, trace);
-        self.dispatch(Some(current), Some(&new), new.meta.resource_version);
+        self.dispatch(now, Some(current), Some(&new), new.meta.resource_version);
         Ok(Response::Object(new))
     }
 
@@ -762,10 +771,21 @@ impl ApiServer {
         );
     }
 
-    /// Fans a change out to every client watch it concerns, as the cacher does: a watch sees
-    /// ADDED when the object enters its selection, DELETED when it leaves, MODIFIED otherwise.
-    fn dispatch(&mut self, old: Option<&Arc<Object>>, new: Option<&Arc<Object>>, rev: u64) {
+    /// Fans a change committed at `now` out to every client watch it concerns, as the cacher
+    /// does: a watch sees ADDED when the object enters its selection, DELETED when it leaves,
+    /// MODIFIED otherwise. Every committed write passes here, so the pod table is kept here too.
+    fn dispatch(
+        &mut self,
+        now: SimTime,
+        old: Option<&Arc<Object>>,
+        new: Option<&Arc<Object>>,
+        rev: u64,
+    ) {
         let kind = new.or(old).expect("a change has a side").kind();
+        if kind == Kind::Pod {
+            self.pod_table
+                .observe(now, old.map(|o| &**o), new.map(|n| &**n));
+        }
         let mut targets: BTreeSet<WatchId> =
             self.watches_by_kind.get(&kind).cloned().unwrap_or_default();
         if kind == Kind::Pod {
