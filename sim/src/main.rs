@@ -34,7 +34,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a scenario and write trace.csv, summary.json, kubectl.txt and perf.json.
+    /// Run a scenario and write trace.csv, summary.json, kubectl.txt, pods.csv and perf.json.
     Run {
         /// The scenario file (YAML).
         scenario: PathBuf,
@@ -193,7 +193,7 @@ fn run(path: &Path, opts: RunOptions, out: Option<PathBuf>, quiet: bool) -> Exit
             events_per_s
         );
         println!(
-            "outputs: {}/ (trace.csv: {} rows, summary.json, kubectl.txt, perf.json)",
+            "outputs: {}/ (trace.csv: {} rows, summary.json, kubectl.txt, pods.csv, perf.json)",
             out.display(),
             sim.cluster().trace().rows().len()
         );

@@ -32,7 +32,13 @@ fn run_writes_all_outputs() {
     let (code, stdout, stderr) = kubesim(&["run", &s, "--out", "res"], dir.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("expectations: 1/1 passed"), "{stdout}");
-    for f in ["trace.csv", "summary.json", "kubectl.txt", "perf.json"] {
+    for f in [
+        "trace.csv",
+        "summary.json",
+        "kubectl.txt",
+        "pods.csv",
+        "perf.json",
+    ] {
         assert!(dir.path().join("res").join(f).is_file(), "{f} missing");
     }
     let trace = std::fs::read_to_string(dir.path().join("res/trace.csv")).unwrap();

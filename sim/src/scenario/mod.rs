@@ -1185,7 +1185,7 @@ impl Simulation {
         out
     }
 
-    /// Writes `trace.csv`, `summary.json` and `kubectl.txt` into `dir`, atomically: into a
+    /// Writes `trace.csv`, `summary.json`, `kubectl.txt` and `pods.csv` into `dir`, atomically: into a
     /// temporary sibling folder first, renamed into place only when everything is written.
     pub fn write_outputs(&self, dir: &Path) -> std::io::Result<()> {
         write_dir_atomically(dir, |tmp| self.write_files(tmp))
@@ -1200,6 +1200,11 @@ impl Simulation {
         summary.push('\n');
         std::fs::write(dir.join("summary.json"), summary)?;
         std::fs::write(dir.join("kubectl.txt"), self.transcript_text())?;
+        let f = std::fs::File::create(dir.join("pods.csv"))?;
+        self.cluster
+            .api()
+            .pod_table()
+            .write_csv(std::io::BufWriter::new(f))?;
         Ok(())
     }
 }
