@@ -2540,3 +2540,73 @@ impl Kubelet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAX: SimDuration = 300 * SECOND;
+    const INITIAL: SimDuration = 10 * SECOND;
+
+    /// client-go util/flowcontrol/backoff_test.go TestSlowBackoff / TestBackoffReset, as
+    /// the kubelet uses it: doubling from the initial delay to the cap, reset after 2 × cap.
+    #[test]
+    fn crash_loop_back_off_doubles_to_the_cap_and_resets_after_twice_the_cap() {
+        let mut t: BackoffTable<u32> = BackoffTable::default();
+        let mut now = 0;
+        let mut delays = Vec::new();
+        for _ in 0..8 {
+            t.next(1, now, now, INITIAL, MAX);
+            delays.push(t.get(&1) / SECOND);
+            now += t.get(&1);
+        }
+        assert_eq!(delays, [10, 20, 40, 80, 160, 300, 300, 300]);
+        // In back-off from an exit until the delay has passed since that exit.
+        let exit = now;
+        assert!(t.in_back_off_since(&1, exit, exit + 299 * SECOND, MAX));
+        assert!(!t.in_back_off_since(&1, exit, exit + 300 * SECOND, MAX));
+        // More than 2 × cap since the last update: expired, back to the initial delay.
+        let later = now + 601 * SECOND;
+        assert!(!t.in_back_off_since(&1, later, later, MAX));
+        t.next(1, later, later, INITIAL, MAX);
+        assert_eq!(t.get(&1), INITIAL);
+    }
+
+    #[test]
+    fn restart_policy_decides_which_exits_restart() {
+        assert!(should_restart(RestartPolicy::Always, 0));
+        assert!(should_restart(RestartPolicy::Always, 1));
+        assert!(!should_restart(RestartPolicy::OnFailure, 0));
+        assert!(should_restart(RestartPolicy::OnFailure, 137));
+        assert!(!should_restart(RestartPolicy::Never, 1));
+    }
+
+    /// resourcehelper.PodRequests: init containers count by their maximum, sidecars add up.
+    #[test]
+    fn pod_requests_take_the_larger_of_app_sum_and_init_max() {
+        use crate::api::types::{PodSpec, ResourceRequirements};
+        let with_cpu = |name: &str, milli: i64, sidecar: bool| {
+            let mut c = Container::new(name, "busybox:1.36");
+            let mut r = ResourceList::new();
+            r.set(ResourceName::Cpu, milli);
+            c.resources = ResourceRequirements {
+                requests: r,
+                limits: ResourceList::new(),
+            };
+            if sidecar {
+                c.restart_policy = Some(RestartPolicy::Always);
+            }
+            c
+        };
+        let mut spec = PodSpec {
+            containers: vec![with_cpu("a", 100, false), with_cpu("b", 200, false)],
+            ..Default::default()
+        };
+        assert_eq!(pod_requests(&spec).cpu_milli(), Some(300));
+        spec.rare.init_containers = vec![with_cpu("init", 500, false)];
+        assert_eq!(pod_requests(&spec).cpu_milli(), Some(500));
+        spec.rare.init_containers = vec![with_cpu("side", 50, true), with_cpu("init", 400, false)];
+        // 300 + 50 for the sidecar; the init container needs 400 + the sidecar's 50.
+        assert_eq!(pod_requests(&spec).cpu_milli(), Some(450));
+    }
+}
