@@ -3,6 +3,7 @@
 pub mod api;
 pub mod client;
 pub mod cluster;
+pub mod controllers;
 pub mod engine;
 pub mod model;
 pub mod network;

@@ -26,6 +26,18 @@ impl TokenBucket {
         }
     }
 
+    /// Takes a token if one is available now (flowcontrol's TryAccept); false leaves the
+    /// bucket as it was.
+    pub fn try_accept(&mut self, now: SimTime) -> bool {
+        let tat = self.tat.max(now);
+        let allowed_at = tat.saturating_sub((self.burst - 1) * self.interval_ns);
+        if allowed_at > now {
+            return false;
+        }
+        self.tat = tat + self.interval_ns;
+        true
+    }
+
     /// Takes a token, returning how long the caller must wait before using it.
     pub fn reserve(&mut self, now: SimTime) -> SimDuration {
         let tat = self.tat.max(now);
@@ -112,6 +124,16 @@ mod tests {
         assert_eq!(b.reserve(later), 0);
         assert_eq!(b.reserve(later), 0);
         assert_eq!(b.reserve(later), 100 * MILLISECOND);
+    }
+
+    #[test]
+    fn try_accept_takes_only_available_tokens() {
+        // 0.1 qps, burst 1: the node controller's eviction limiter.
+        let mut b = TokenBucket::new(0.1, 1);
+        assert!(b.try_accept(0));
+        assert!(!b.try_accept(SECOND));
+        assert!(!b.try_accept(9 * SECOND));
+        assert!(b.try_accept(10 * SECOND));
     }
 
     // client-go TestItemExponentialFailureRateLimiter: 1ms base, 1s max.
