@@ -17,6 +17,7 @@ use crate::api::selector::LabelSelector;
 use crate::api::types::*;
 use crate::client::{ComponentId, Fault};
 use crate::cluster::{Cluster, DEFAULT_MAX_EVENTS};
+use crate::controllers::NodeLifecycleController;
 use crate::engine::{
     format_duration, parse_duration, RunawayError, SimDuration, SimTime, StopReason,
 };
@@ -930,6 +931,16 @@ impl Simulation {
             );
             kubelets.insert(node.meta.name.clone(), id);
         }
+        let model = scenario.model.node_lifecycle.clone();
+        cluster.add_component(
+            "node-lifecycle-controller",
+            CONTROL_PLANE,
+            Box::new(NodeLifecycleController::new(model.clone())),
+            Some(Box::new(move || {
+                Box::new(NodeLifecycleController::new(model.clone()))
+                    as Box<dyn crate::client::Component>
+            })),
+        );
         let kubectl =
             cluster.add_component("kubectl", CONTROL_PLANE, Box::new(Kubectl::new()), None);
         for (tag, action) in scenario.actions.iter().enumerate() {
