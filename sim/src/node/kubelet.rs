@@ -275,6 +275,9 @@ enum Pending {
     PodDelete(Uid),
 }
 
+/// What the kubelet last posted as node status: condition statuses and images.
+type NodeStatusSummary = (Vec<(Name, ConditionStatus)>, Vec<ContainerImage>);
+
 /// The kubelet process's memory: lost when it restarts.
 struct Process {
     pods: Informer,
@@ -287,7 +290,7 @@ struct Process {
     lease_in_flight: bool,
     node_status_in_flight: bool,
     last_node_status_post: Option<SimTime>,
-    last_node_status: Option<(Vec<(Name, ConditionStatus)>, Vec<ContainerImage>)>,
+    last_node_status: Option<NodeStatusSummary>,
     /// Pull jobs this process waits for, by job id: (pod, container).
     pulls_waited: BTreeMap<u64, (Uid, Name)>,
 }
@@ -2165,19 +2168,17 @@ impl Kubelet {
                     "node powered off: kubelet and containers stopped".into(),
                 );
             }
-            Fault::NodeRecover => {
-                if self.down {
-                    self.down = false;
-                    self.trace_node(
-                        ctx,
-                        "Rebooted",
-                        format!(
-                            "Node {} has been rebooted, boot id: {}",
-                            self.setup.node, now
-                        ),
-                    );
-                    self.boot(ctx);
-                }
+            Fault::NodeRecover if self.down => {
+                self.down = false;
+                self.trace_node(
+                    ctx,
+                    "Rebooted",
+                    format!(
+                        "Node {} has been rebooted, boot id: {}",
+                        self.setup.node, now
+                    ),
+                );
+                self.boot(ctx);
             }
             Fault::KubeletRestart if !self.down => {
                 // The process's memory and timers go; the runtime keeps running.
