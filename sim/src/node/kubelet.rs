@@ -1991,11 +1991,19 @@ impl Kubelet {
                             started && probe_ok(ProbeKind::Readiness, c.readiness_probe.is_some());
                     }
                     CtrState::Exited(t) => {
+                        // A regular init container that succeeded is done; one that
+                        // failed restarts unless the policy is Never; sidecars always do.
+                        let regular_init = ctr.init && c.restart_policy.is_none();
+                        let will_restart = if regular_init {
+                            t.exit_code != 0 && spec.restart_policy != RestartPolicy::Never
+                        } else {
+                            should_restart(spec.restart_policy, t.exit_code)
+                                || c.restart_policy == Some(RestartPolicy::Always)
+                        };
                         let restarts = !w.killing_pod
                             && !w.terminated
                             && w.pod.meta.deletion_timestamp.is_none()
-                            && (should_restart(spec.restart_policy, t.exit_code)
-                                || c.restart_policy == Some(RestartPolicy::Always));
+                            && will_restart;
                         if restarts {
                             cs.last_state = Some(Box::new(term_state(t)));
                             cs.state = ContainerState::Waiting {
