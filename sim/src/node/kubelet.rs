@@ -458,19 +458,16 @@ impl Kubelet {
         let images = self.image_list();
         if let Body::Node(n) = &mut node.body {
             let old = n.status.conditions.clone();
-            n.status.conditions = NODE_CONDITIONS
-                .iter()
-                .map(|(t, status, reason, message)| {
-                    let transition = old
-                        .iter()
-                        .find(|c| c.type_ == *t && c.status == *status)
-                        .and_then(|c| c.last_transition_time)
-                        .unwrap_or(now);
-                    Condition::new(Name::new_static(t), *status)
-                        .with_reason(Name::new_static(reason), Name::new_static(message))
-                        .with_times(Some(transition), Some(now))
-                })
-                .collect();
+            n.status.conditions = healthy_node_conditions(now);
+            for c in &mut n.status.conditions {
+                // An unchanged condition keeps its transition time.
+                if let Some(prev) = old
+                    .iter()
+                    .find(|o| o.type_ == c.type_ && o.status == c.status)
+                {
+                    c.last_transition_time = prev.last_transition_time.or(Some(now));
+                }
+            }
             n.status.images = images.clone();
             if old
                 .iter()
@@ -2320,6 +2317,18 @@ const NODE_CONDITIONS: [(&str, ConditionStatus, &str, &str); 4] = [
         "kubelet is posting ready status",
     ),
 ];
+
+/// The conditions a healthy kubelet posts, stamped `now` (heartbeat and transition).
+pub fn healthy_node_conditions(now: SimTime) -> Vec<Condition> {
+    NODE_CONDITIONS
+        .iter()
+        .map(|(t, status, reason, message)| {
+            Condition::new(Name::new_static(t), *status)
+                .with_reason(Name::new_static(reason), Name::new_static(message))
+                .with_times(Some(now), Some(now))
+        })
+        .collect()
+}
 
 fn placeholder(count: i32, term: Termination) -> Ctr {
     Ctr {

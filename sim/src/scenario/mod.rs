@@ -308,34 +308,7 @@ impl Compiler {
                 labels.insert("kubernetes.io/hostname", name.as_str());
                 labels.insert("kubernetes.io/os", "linux");
                 labels.insert("kubernetes.io/arch", "amd64");
-                let ready = Condition::new("Ready", ConditionStatus::True)
-                    .with_reason("KubeletReady", "kubelet is posting ready status")
-                    .with_times(Some(0), Some(0));
-                let mut conditions: Vec<Condition> = [
-                    (
-                        "MemoryPressure",
-                        "KubeletHasSufficientMemory",
-                        "kubelet has sufficient memory available",
-                    ),
-                    (
-                        "DiskPressure",
-                        "KubeletHasNoDiskPressure",
-                        "kubelet has no disk pressure",
-                    ),
-                    (
-                        "PIDPressure",
-                        "KubeletHasSufficientPID",
-                        "kubelet has sufficient PID available",
-                    ),
-                ]
-                .into_iter()
-                .map(|(t, r, m)| {
-                    Condition::new(t, ConditionStatus::False)
-                        .with_reason(r, m)
-                        .with_times(Some(0), Some(0))
-                })
-                .collect();
-                conditions.push(ready);
+                let conditions = crate::node::kubelet::healthy_node_conditions(0);
                 nodes.push(Object {
                     meta: ObjectMeta {
                         name: name.as_str().into(),
