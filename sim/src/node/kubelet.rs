@@ -127,7 +127,6 @@ enum Step {
     /// Pull (as the policy says), create, start, postStart.
     StartContainer {
         name: Name,
-        init: bool,
     },
     /// Stop one running container (liveness/startup failure), grace from the probe or pod.
     KillContainer {
@@ -731,13 +730,11 @@ impl Kubelet {
             if let Some(first) = spec.rare.init_containers.first() {
                 steps.push_back(Step::StartContainer {
                     name: first.name.clone(),
-                    init: true,
                 });
             } else {
                 for c in &spec.containers {
                     steps.push_back(Step::StartContainer {
                         name: c.name.clone(),
-                        init: false,
                     });
                 }
             }
@@ -801,7 +798,6 @@ impl Kubelet {
                 None => {
                     steps.push_back(Step::StartContainer {
                         name: c.name.clone(),
-                        init: true,
                     });
                     return;
                 }
@@ -814,7 +810,6 @@ impl Kubelet {
                             });
                             steps.push_back(Step::StartContainer {
                                 name: c.name.clone(),
-                                init: true,
                             });
                         }
                         continue;
@@ -829,7 +824,6 @@ impl Kubelet {
                         if restart && !self.in_crash_back_off(ctx, uid, pod, &c.name, finished) {
                             steps.push_back(Step::StartContainer {
                                 name: c.name.clone(),
-                                init: true,
                             });
                         }
                         return;
@@ -843,7 +837,6 @@ impl Kubelet {
             match ctr {
                 None => steps.push_back(Step::StartContainer {
                     name: c.name.clone(),
-                    init: false,
                 }),
                 Some(ctr) if ctr.is_running() => {
                     if let Some(msg) = self.k.workers[&uid].to_kill.get(&c.name) {
@@ -854,7 +847,6 @@ impl Kubelet {
                         if spec.restart_policy != RestartPolicy::Never {
                             steps.push_back(Step::StartContainer {
                                 name: c.name.clone(),
-                                init: false,
                             });
                         }
                     }
@@ -867,7 +859,6 @@ impl Kubelet {
                         {
                             steps.push_back(Step::StartContainer {
                                 name: c.name.clone(),
-                                init: false,
                             });
                         }
                     }
@@ -936,7 +927,7 @@ impl Kubelet {
                 let d = self.setup.runtime.sandbox_create.sample(ctx.rng());
                 self.timer(ctx, d, Timer::Step(uid, StepDone::Sandbox));
             }
-            Step::StartContainer { name, init } => self.start_container(ctx, uid, &pod, name, init),
+            Step::StartContainer { name } => self.start_container(ctx, uid, &pod, name),
             Step::KillContainer { name, message } => {
                 // killContainer is synchronous: the sync goes on once the container is gone.
                 let grace = self.container_grace(&pod, &name);
@@ -977,7 +968,6 @@ impl Kubelet {
     }
 
     fn on_step_done(&mut self, ctx: &mut Ctx, uid: Uid, done: StepDone) {
-        let now = ctx.now();
         let Some(w) = self.k.workers.get(&uid) else {
             return;
         };
@@ -1055,7 +1045,6 @@ impl Kubelet {
                         "Pod sandbox changed, it will be killed and re-created.".into(),
                     );
                 }
-                let _ = now;
                 self.mark_status(uid);
                 self.next_step(ctx, uid);
             }
@@ -1117,7 +1106,7 @@ impl Kubelet {
     // -----------------------------------------------------------------------------------------
     // Starting a container: image, create, start, postStart
 
-    fn start_container(&mut self, ctx: &mut Ctx, uid: Uid, pod: &Object, name: Name, init: bool) {
+    fn start_container(&mut self, ctx: &mut Ctx, uid: Uid, pod: &Object, name: Name) {
         let Some(c) = find_container(pod, &name).cloned() else {
             self.next_step(ctx, uid);
             return;
@@ -1140,7 +1129,6 @@ impl Kubelet {
                 false
             }
         };
-        let _ = init;
         if !must_pull {
             if c.image_pull_policy != PullPolicy::Always {
                 self.trace(
@@ -1197,13 +1185,10 @@ impl Kubelet {
         } else {
             usize::MAX
         };
-        while self.rt.pulls_running < limit {
-            let Some(job) = self.rt.pull_queue.front().cloned() else {
+        while self.rt.pulls_active.len() < limit {
+            let Some(mut job) = self.rt.pull_queue.pop_front() else {
                 return;
             };
-            // Mark it as running by moving it to the back half: running jobs stay in the
-            // queue until done, counted by pulls_running.
-            self.rt.pulls_running += 1;
             let now = ctx.now();
             let d = if self.rt.registry_down_until > now {
                 // Connection attempts time out (a registry that answers nothing).
@@ -1214,26 +1199,16 @@ impl Kubelet {
                 self.rt
                     .pull_duration(now, latency, size, self.setup.runtime.pull_bytes_per_s)
             };
-            self.rt.pull_queue.pop_front();
-            self.rt.pull_queue.push_back(PullJob {
-                started_at: now,
-                ..job.clone()
-            });
+            job.started_at = now;
             self.timer(ctx, d, Timer::PullDone(job.id));
-            // Rotate so that the next un-started job is at the front.
-            let running = self.rt.pulls_running;
-            if self.rt.pull_queue.len() <= running {
-                return;
-            }
+            self.rt.pulls_active.insert(job.id, job);
         }
     }
 
     fn on_pull_done(&mut self, ctx: &mut Ctx, job_id: u64) {
-        let Some(pos) = self.rt.pull_queue.iter().position(|j| j.id == job_id) else {
+        let Some(job) = self.rt.pulls_active.remove(&job_id) else {
             return;
         };
-        let job = self.rt.pull_queue.remove(pos).expect("job");
-        self.rt.pulls_running = self.rt.pulls_running.saturating_sub(1);
         let now = ctx.now();
         let exists = self
             .setup

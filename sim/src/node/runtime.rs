@@ -102,7 +102,8 @@ pub struct Runtime {
     pub sandboxes: BTreeMap<Uid, Sandbox>,
     /// Pulls waiting their turn (with serialized pulls, one runs at a time).
     pub pull_queue: VecDeque<PullJob>,
-    pub pulls_running: usize,
+    /// Pulls in progress, by job id.
+    pub pulls_active: BTreeMap<u64, PullJob>,
     pub next_pull_id: u64,
     /// IPs handed out from the node's pod CIDR, by host number.
     ips_in_use: BTreeSet<u32>,

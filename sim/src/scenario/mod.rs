@@ -201,7 +201,7 @@ impl Compiler {
         };
         let nodes = self.nodes(&f.cluster)?;
         let mut preloaded_images = BTreeMap::new();
-        for (g, group) in f.cluster.node_groups.iter().enumerate() {
+        for group in &f.cluster.node_groups {
             for i in 1..=group.count {
                 let name: Name = format!("{}{i}", group.name_prefix).into();
                 let images = group
@@ -211,7 +211,6 @@ impl Compiler {
                     .collect();
                 preloaded_images.insert(name, images);
             }
-            let _ = g;
         }
         let mut behavior_rules = Vec::new();
         for (i, r) in f.container_behaviors.into_iter().enumerate() {
