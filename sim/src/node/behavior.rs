@@ -8,7 +8,7 @@ use rand::Rng;
 
 use crate::api::types::{Container, Object};
 use crate::engine::{SimDuration, SimRng};
-use crate::model::{ContainerBehavior, RunFor, RuntimeModel};
+use crate::model::{ContainerBehavior, Distribution, RunFor, RuntimeModel};
 
 /// The pod annotation that sets behaviour per container: a YAML or JSON map from container
 /// name to behaviour fields, e.g. `{app: {runFor: 30s, exitCode: 1}}`.
@@ -83,6 +83,9 @@ pub struct RunPlan {
     pub ready_after: SimDuration,
     pub liveness_fail_after: Option<SimDuration>,
     pub post_start_fails: bool,
+    /// Sampled per probe and per hook, so kept as distributions.
+    pub probe_duration: Option<Distribution>,
+    pub hook_duration: Option<Distribution>,
 }
 
 impl RunPlan {
@@ -120,6 +123,8 @@ impl RunPlan {
             ready_after: b.ready_after.as_ref().map_or(0, |d| d.sample(rng)),
             liveness_fail_after: b.liveness_fail_after.as_ref().map(|d| d.sample(rng)),
             post_start_fails: b.post_start_fails.unwrap_or(false),
+            probe_duration: b.probe_duration.clone(),
+            hook_duration: b.hook_duration.clone(),
         }
     }
 }
@@ -129,7 +134,7 @@ mod tests {
     use super::*;
     use crate::api::types::{Body, ObjectMeta, Pod};
     use crate::engine::{RngStreams, SECOND};
-    use crate::model::{Distribution, Model};
+    use crate::model::Model;
 
     fn pod_with(annotation: Option<&str>) -> Object {
         let mut meta = ObjectMeta::default();

@@ -345,21 +345,6 @@ impl Kubelet {
         &self.setup.node
     }
 
-    /// Images on the node's disk.
-    pub fn images(&self) -> impl Iterator<Item = (&Name, &u64)> {
-        self.rt.images.iter()
-    }
-
-    /// Running containers on the node (for tests and reports).
-    pub fn running_containers(&self) -> usize {
-        self.rt
-            .sandboxes
-            .values()
-            .flat_map(|s| s.containers.values())
-            .filter(|c| c.is_running())
-            .count()
-    }
-
     fn timer(&mut self, ctx: &mut Ctx, after: SimDuration, t: Timer) -> TimerId {
         let id = ctx.set_timer(after, 0);
         self.timers.insert(id, t);
@@ -930,7 +915,7 @@ impl Kubelet {
             Step::StartContainer { name } => self.start_container(ctx, uid, &pod, name),
             Step::KillContainer { name, message } => {
                 // killContainer is synchronous: the sync goes on once the container is gone.
-                let grace = self.container_grace(&pod, &name);
+                let grace = self.container_grace(&pod);
                 self.kill_container(ctx, uid, &pod, &name, grace, &message);
                 if self.ctr(uid, &name).is_some_and(|c| c.is_running()) {
                     if let Some(w) = self.k.workers.get_mut(&uid) {
@@ -1081,7 +1066,7 @@ impl Kubelet {
                 if ctr.restart_count == restart && ctr.is_running() && fails {
                     let msg = "PostStartHook failed".to_string();
                     self.trace(ctx, "FailedPostStartHook", &pod, msg);
-                    let grace = self.container_grace(&pod, &container);
+                    let grace = self.container_grace(&pod);
                     self.kill_container(ctx, uid, &pod, &container, grace, "FailedPostStartHook");
                 }
                 self.next_step(ctx, uid);
@@ -1130,14 +1115,12 @@ impl Kubelet {
             }
         };
         if !must_pull {
-            if c.image_pull_policy != PullPolicy::Always {
-                self.trace(
-                    ctx,
-                    "Pulled",
-                    pod,
-                    format!("Container image \"{}\" already present on machine", c.image),
-                );
-            }
+            self.trace(
+                ctx,
+                "Pulled",
+                pod,
+                format!("Container image \"{}\" already present on machine", c.image),
+            );
             self.create_container(ctx, uid, &name);
             return;
         }
@@ -1336,7 +1319,6 @@ impl Kubelet {
                 plan: plan.clone(),
                 last_termination,
                 stopping: false,
-                killed_by_kubelet: false,
             },
         );
         // What survives a restart: pod volumes do, the container's own filesystem does not.
@@ -1388,7 +1370,7 @@ impl Kubelet {
         self.start_probes(ctx, uid, &c, restart_count);
         match c.lifecycle.as_ref().and_then(|l| l.post_start.clone()) {
             Some(h) => {
-                let d = self.hook_duration(ctx, pod, &c, &h);
+                let d = Self::hook_duration(ctx, &plan, &h);
                 self.timer(
                     ctx,
                     d,
@@ -1407,18 +1389,14 @@ impl Kubelet {
 
     /// How long a hook takes: `sleep` its seconds, exec and httpGet the behaviour model's
     /// hook duration (an httpGet adds a round trip to the pod).
-    fn hook_duration(
-        &mut self,
-        ctx: &mut Ctx,
-        pod: &Object,
-        c: &Container,
-        h: &Handler,
-    ) -> SimDuration {
+    fn hook_duration(ctx: &mut Ctx, plan: &RunPlan, h: &Handler) -> SimDuration {
         match h {
             Handler::Sleep { seconds } => (*seconds).max(0) as u64 * SECOND,
             other => {
-                let b = behavior::resolve(&self.setup.runtime, &self.setup.rules, pod, c);
-                let d = b.hook_duration.as_ref().map_or(0, |d| d.sample(ctx.rng()));
+                let d = plan
+                    .hook_duration
+                    .as_ref()
+                    .map_or(0, |d| d.sample(ctx.rng()));
                 if matches!(other, Handler::HttpGet { .. }) {
                     d + 2 * ctx.local_round_trip()
                 } else {
@@ -1446,9 +1424,6 @@ impl Kubelet {
         };
         if ctr.restart_count != restart || !ctr.is_running() {
             return;
-        }
-        if cause == ExitCause::OnItsOwn && ctr.stopping {
-            // Already being stopped: the stop decides how it ends.
         }
         let started_at = match ctr.state {
             CtrState::Running { started_at } => Some(started_at),
@@ -1491,9 +1466,8 @@ impl Kubelet {
         }
     }
 
-    fn container_grace(&self, pod: &Object, name: &str) -> SimDuration {
+    fn container_grace(&self, pod: &Object) -> SimDuration {
         let spec = &pod.as_pod().expect("pod").spec;
-        let _ = name;
         let secs = pod
             .meta
             .deletion_grace_period_seconds
@@ -1521,22 +1495,20 @@ impl Kubelet {
             return;
         }
         ctr.stopping = true;
-        ctr.killed_by_kubelet = true;
         let restart = ctr.restart_count;
+        let plan = ctr.plan.clone();
         let msg = if message.is_empty() {
             format!("Stopping container {name}")
         } else {
             message.to_string()
         };
         self.trace(ctx, "Killing", pod, msg);
-        let c = find_container(pod, name).cloned();
-        let pre_stop = c
-            .as_ref()
+        let pre_stop = find_container(pod, name)
             .and_then(|c| c.lifecycle.as_ref())
             .and_then(|l| l.pre_stop.clone());
-        match (pre_stop, c) {
-            (Some(h), Some(c)) => {
-                let d = self.hook_duration(ctx, pod, &c, &h);
+        match pre_stop {
+            Some(h) => {
+                let d = Self::hook_duration(ctx, &plan, &h);
                 // The hook runs with the grace period as its timeout.
                 self.timer(
                     ctx,
@@ -1607,7 +1579,7 @@ impl Kubelet {
             })
             .unwrap_or_default();
         for name in running {
-            let grace = self.container_grace(pod, &name);
+            let grace = self.container_grace(pod);
             self.kill_container(ctx, uid, pod, &name, grace, "");
         }
         self.check_pod_stopped(ctx, uid);
@@ -1759,8 +1731,10 @@ impl Kubelet {
         if ((uptime / SECOND) as i32) < probe.initial_delay_seconds {
             return;
         }
-        let b = behavior::resolve(&self.setup.runtime, &self.setup.rules, &pod, &c);
-        let took = b.probe_duration.as_ref().map_or(0, |d| d.sample(ctx.rng()));
+        let took = plan
+            .probe_duration
+            .as_ref()
+            .map_or(0, |d| d.sample(ctx.rng()));
         let timeout = probe.timeout_seconds.max(1) as u64 * SECOND;
         let healthy = match kind {
             ProbeKind::Startup | ProbeKind::Readiness => uptime >= plan.ready_after,
@@ -1995,14 +1969,6 @@ impl Kubelet {
                         message: message.as_str().into(),
                     };
                 }
-            }
-            if matches!(&cs.state, ContainerState::Waiting { reason, .. } if reason.is_empty())
-                && ctr.is_none()
-            {
-                cs.state = ContainerState::Waiting {
-                    reason: Name::new_static("ContainerCreating"),
-                    message: Name::default(),
-                };
             }
             cs
         };
@@ -2318,10 +2284,11 @@ fn placeholder(count: i32, term: Termination) -> Ctr {
             ready_after: 0,
             liveness_fail_after: None,
             post_start_fails: false,
+            probe_duration: None,
+            hook_duration: None,
         },
         last_termination: None,
         stopping: false,
-        killed_by_kubelet: false,
     }
 }
 

@@ -48,10 +48,8 @@ pub struct Ctr {
     pub plan: RunPlan,
     /// How the previous instance ended (the API's lastState).
     pub last_termination: Option<Termination>,
-    /// SIGTERM has been sent (or SIGKILL is due): the kubelet is stopping it.
+    /// The kubelet is stopping it (preStop, SIGTERM, SIGKILL under way).
     pub stopping: bool,
-    /// Set when the kubelet killed it, so that the exit is not mistaken for a crash.
-    pub killed_by_kubelet: bool,
 }
 
 impl Ctr {
