@@ -129,7 +129,7 @@ pub struct Scenario {
     /// Nodes that exist when the run starts.
     pub nodes: Vec<Object>,
     /// Images on each node's disk at the start, by node name.
-    pub preloaded_images: BTreeMap<Name, Vec<Name>>,
+    pub preloaded_images: NodeImages,
     /// The scenario's container behaviour rules.
     pub behavior_rules: Vec<crate::node::BehaviorRule>,
     pub actions: Vec<TimedAction>,
@@ -166,6 +166,9 @@ impl Scenario {
     }
 }
 
+/// The images on each node's disk at the start, by node name.
+type NodeImages = BTreeMap<Name, Vec<Name>>;
+
 struct Compiler {
     source_name: String,
     base: PathBuf,
@@ -199,27 +202,12 @@ impl Compiler {
                 )
             }
         };
-        let nodes = self.nodes(&f.cluster)?;
-        let mut preloaded_images = BTreeMap::new();
-        for group in &f.cluster.node_groups {
-            for i in 1..=group.count {
-                let name: Name = format!("{}{i}", group.name_prefix).into();
-                let images = group
-                    .images
-                    .iter()
-                    .map(|s| Name::from(s.as_str()))
-                    .collect();
-                preloaded_images.insert(name, images);
-            }
-        }
+        let (nodes, preloaded_images) = self.nodes(&f.cluster)?;
         let mut behavior_rules = Vec::new();
         for (i, r) in f.container_behaviors.into_iter().enumerate() {
-            r.behavior.validate().map_err(|e| {
-                self.at(
-                    &format!("containerBehaviors[{i}].behavior.{e}"),
-                    "invalid value",
-                )
-            })?;
+            r.behavior
+                .validate()
+                .map_err(|e| self.at(&format!("containerBehaviors[{i}].behavior"), e))?;
             behavior_rules.push(crate::node::BehaviorRule {
                 image: r.image,
                 container: r.container,
@@ -268,8 +256,10 @@ impl Compiler {
         })
     }
 
-    fn nodes(&mut self, cluster: &ClusterSpec) -> Result<Vec<Object>, ScenarioError> {
+    /// The scenario's nodes, and the images each has on disk at the start.
+    fn nodes(&mut self, cluster: &ClusterSpec) -> Result<(Vec<Object>, NodeImages), ScenarioError> {
         let mut nodes = Vec::new();
+        let mut images = BTreeMap::new();
         let mut names = std::collections::BTreeSet::new();
         for (g, group) in cluster.node_groups.iter().enumerate() {
             let path = format!("cluster.nodeGroups[{g}]");
@@ -308,6 +298,14 @@ impl Compiler {
                 labels.insert("kubernetes.io/os", "linux");
                 labels.insert("kubernetes.io/arch", "amd64");
                 let conditions = crate::node::kubelet::healthy_node_conditions(0);
+                images.insert(
+                    Name::from(name.as_str()),
+                    group
+                        .images
+                        .iter()
+                        .map(|s| Name::from(s.as_str()))
+                        .collect(),
+                );
                 nodes.push(Object {
                     meta: ObjectMeta {
                         name: name.as_str().into(),
@@ -347,7 +345,7 @@ impl Compiler {
                 });
             }
         }
-        Ok(nodes)
+        Ok((nodes, images))
     }
 
     fn resources(
