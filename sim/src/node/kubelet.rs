@@ -35,8 +35,9 @@ pub struct NodeSetup {
     pub preloaded_images: Vec<Name>,
 }
 
-/// The grace period a container gets at least after its preStop hook
-/// (pkg/kubelet/kuberuntime/kuberuntime_container.go minimumGracePeriodInSeconds).
+/// The time a container always gets between SIGTERM and SIGKILL, after its preStop hook
+/// if it has one (pkg/kubelet/kuberuntime/kuberuntime_container.go
+/// minimumGracePeriodInSeconds).
 const MINIMUM_GRACE_PERIOD: SimDuration = 2 * SECOND;
 /// Exit code of a process killed by SIGKILL (128 + 9).
 const SIGKILL_EXIT_CODE: i32 = 137;
@@ -235,6 +236,8 @@ struct Worker {
     status_dirty: bool,
     last_sent: Option<PodStatus>,
     delete_sent: bool,
+    /// The pod has left the API: nothing more is written for it.
+    gone: bool,
 }
 
 impl Worker {
@@ -259,6 +262,7 @@ impl Worker {
             status_dirty: true,
             last_sent: None,
             delete_sent: false,
+            gone: false,
         }
     }
 }
@@ -377,6 +381,16 @@ impl Kubelet {
     fn boot(&mut self, ctx: &mut Ctx) {
         self.k = Process::new(&self.setup.node);
         self.timers.retain(|_, t| t.is_runtime());
+        // A stop the previous kubelet process began (its preStop wait) died with it: the new
+        // process stops those containers again, as upstream's kubelet does after a restart.
+        for c in self
+            .rt
+            .sandboxes
+            .values_mut()
+            .flat_map(|s| s.containers.values_mut())
+        {
+            c.stopping = false;
+        }
         self.trace_node(ctx, "Starting", "Starting kubelet.".into());
         let id = ctx.send(Request::Get {
             kind: Kind::Node,
@@ -584,10 +598,13 @@ impl Kubelet {
                 };
                 w.status_in_flight = false;
                 if result.is_err() {
+                    // Written again at the kubelet's next timer, not at once: an error that
+                    // persists must not become a request loop.
                     w.last_sent = None;
                     w.status_dirty = true;
+                } else {
+                    self.sync_status(ctx, uid);
                 }
-                self.sync_status(ctx, uid);
             }
             Pending::PodDelete(uid) => {
                 if result.is_err() {
@@ -615,7 +632,7 @@ impl Kubelet {
                     meta,
                     body: w.pod.body.clone(),
                 });
-                w.delete_sent = true;
+                w.gone = true;
                 self.want_sync(ctx, uid);
             }
             return;
@@ -1466,6 +1483,8 @@ impl Kubelet {
         }
     }
 
+    /// The pod's grace period (pod_workers.go calculateEffectiveGracePeriod): the deletion's
+    /// when it is being deleted (even 0, for a force deletion), else the spec's; at least 1 s.
     fn container_grace(&self, pod: &Object) -> SimDuration {
         let spec = &pod.as_pod().expect("pod").spec;
         let secs = pod
@@ -1473,7 +1492,7 @@ impl Kubelet {
             .deletion_grace_period_seconds
             .filter(|_| pod.meta.deletion_timestamp.is_some())
             .unwrap_or(spec.termination_grace_period_seconds);
-        secs.max(0) as u64 * SECOND
+        secs.max(1) as u64 * SECOND
     }
 
     /// killContainer (kuberuntime_container.go): the preStop hook (bounded by the grace
@@ -1529,7 +1548,7 @@ impl Kubelet {
                     self.trace(ctx, "FailedPreStopHook", pod, detail);
                 }
             }
-            _ => self.sigterm(ctx, uid, name, restart, grace),
+            _ => self.sigterm(ctx, uid, name, restart, grace.max(MINIMUM_GRACE_PERIOD)),
         }
     }
 
@@ -2056,7 +2075,7 @@ impl Kubelet {
         let Some(w) = self.k.workers.get(&uid) else {
             return;
         };
-        if w.status_in_flight || w.pod.meta.resource_version == 0 && w.delete_sent {
+        if w.status_in_flight || w.gone {
             return;
         }
         let status = if w.status_dirty {
@@ -2487,14 +2506,11 @@ impl Kubelet {
             .k
             .workers
             .iter()
-            .filter(|(_, w)| w.terminated && w.delete_sent && !w.busy && !w.status_in_flight)
+            .filter(|(_, w)| w.terminated && w.gone && !w.busy)
             .filter(|(u, _)| !self.rt.sandboxes.get(u).is_some_and(|s| s.ready))
             .map(|(u, _)| *u)
             .collect();
         for uid in gone {
-            if self.k.pods.list().any(|p| p.meta.uid == uid) {
-                continue;
-            }
             self.k.workers.remove(&uid);
             self.rt.sandboxes.remove(&uid);
         }
