@@ -9,5 +9,6 @@ pub mod model;
 pub mod network;
 pub mod node;
 pub mod scenario;
+pub mod scheduler;
 pub mod store;
 pub mod trace;

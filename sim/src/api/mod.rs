@@ -7,6 +7,7 @@ pub mod pod_table;
 pub mod printer;
 pub mod quantity;
 pub mod request;
+pub mod resource;
 pub mod selector;
 pub mod server;
 pub mod types;

@@ -13,6 +13,7 @@ use super::behavior::{self, BehaviorRule, RunPlan};
 use super::runtime::{Ctr, CtrState, PullJob, Runtime, Sandbox, Termination};
 use super::status;
 use crate::api::request::{DeleteOptions, FieldSelector, Request, Response, Status};
+pub use crate::api::resource::pod_requests;
 use crate::api::types::{
     Body, Condition, ConditionStatus, Container, ContainerImage, ContainerState, ContainerStatus,
     Handler, Kind, Name, Object, PodPhase, PodStatus, Probe, PullPolicy, ResourceList,
@@ -2336,34 +2337,6 @@ fn find_container<'a>(pod: &'a Object, name: &str) -> Option<&'a Container> {
         .iter()
         .chain(spec.rare.init_containers.iter())
         .find(|c| c.name == name)
-}
-
-/// The pod's effective requests (resourcehelper.PodRequests): the sum over app containers
-/// and sidecars, or the largest init container if that is more.
-pub fn pod_requests(spec: &crate::api::types::PodSpec) -> ResourceList {
-    let mut sum = ResourceList::new();
-    for c in &spec.containers {
-        for (r, v) in c.resources.requests.iter() {
-            sum.set(r.clone(), sum.get(r).unwrap_or(0) + v);
-        }
-    }
-    let mut sidecars = ResourceList::new();
-    for c in &spec.rare.init_containers {
-        if c.restart_policy == Some(RestartPolicy::Always) {
-            for (r, v) in c.resources.requests.iter() {
-                sidecars.set(r.clone(), sidecars.get(r).unwrap_or(0) + v);
-                sum.set(r.clone(), sum.get(r).unwrap_or(0) + v);
-            }
-        } else {
-            for (r, v) in c.resources.requests.iter() {
-                let init_need = v + sidecars.get(r).unwrap_or(0);
-                if init_need > sum.get(r).unwrap_or(0) {
-                    sum.set(r.clone(), init_need);
-                }
-            }
-        }
-    }
-    sum
 }
 
 fn probe_failure_output(h: &Handler, ip: &str, timed_out: bool) -> String {
