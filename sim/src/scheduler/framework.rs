@@ -374,9 +374,23 @@ pub fn normalized_image_name(name: &str) -> Name {
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     pub nodes: Vec<NodeInfo>,
+    /// Objects some plugins look up beyond nodes and pods (the informer listers upstream
+    /// plugins take from the handle).
+    pub listers: Listers,
     index: HashMap<Name, usize>,
     /// How many nodes have each image (createImageExistenceMap).
     image_num_nodes: HashMap<Name, i32>,
+}
+
+/// The listers plugins use: Services, ReplicationControllers and ReplicaSets for
+/// PodTopologySpread's system default constraints (helper.DefaultSelector), and namespace
+/// labels for InterPodAffinity's namespaceSelector. Kept sorted by namespace and name.
+#[derive(Clone, Debug, Default)]
+pub struct Listers {
+    pub services: Vec<Arc<Object>>,
+    pub replication_controllers: Vec<Arc<Object>>,
+    pub replica_sets: Vec<Arc<Object>>,
+    pub namespaces: Vec<Arc<Object>>,
 }
 
 impl Snapshot {
