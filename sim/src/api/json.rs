@@ -344,6 +344,7 @@ pub fn to_json(obj: &Object) -> Value {
         }
         Body::Event(e) => event_fields(e, &mut o),
         Body::Lease(l) => put(&mut o, "spec", lease_spec(l)),
+        Body::PriorityClass(pc) => priority_class_fields(pc, &mut o),
     }
     Value::Object(o)
 }
@@ -515,11 +516,7 @@ fn pod_spec(p: &PodSpec) -> Value {
     put_str(&mut o, "priorityClassName", &p.rare.priority_class_name);
     put_opt_int(&mut o, "priority", p.priority);
     if let Some(pp) = p.preemption_policy {
-        let v = match pp {
-            PreemptionPolicy::PreemptLowerPriority => "PreemptLowerPriority",
-            PreemptionPolicy::Never => "Never",
-        };
-        put(&mut o, "preemptionPolicy", s(v));
+        put(&mut o, "preemptionPolicy", s(pp.as_str()));
     }
     put_list(
         &mut o,
@@ -1360,6 +1357,17 @@ fn event_fields(e: &Event, o: &mut Obj) {
     put(o, "reportingInstance", s(&e.source_host));
 }
 
+/// scheduling/v1 PriorityClass: `value` always (no omitempty), `globalDefault` and
+/// `description` with omitempty, `preemptionPolicy` a pointer.
+fn priority_class_fields(pc: &PriorityClass, o: &mut Obj) {
+    put(o, "value", Value::from(pc.value));
+    put_true(o, "globalDefault", pc.global_default);
+    put_str(o, "description", &pc.description);
+    if let Some(pp) = pc.preemption_policy {
+        put(o, "preemptionPolicy", s(pp.as_str()));
+    }
+}
+
 /// coordination/v1 LeaseSpec: every field a pointer with omitempty; times are MicroTime.
 fn lease_spec(l: &Lease) -> Value {
     let mut o = Obj::new();
@@ -1894,6 +1902,53 @@ mod tests {
             format_rfc1123z((59 * 86_400 + 45) * S),
             "Sun, 01 Mar 2026 00:00:45 +0000"
         );
+    }
+
+    #[test]
+    fn priority_classes_render_and_round_trip() {
+        let mut pc = Object {
+            meta: meta("high", ""),
+            body: Body::PriorityClass(PriorityClass {
+                value: 1000,
+                global_default: true,
+                preemption_policy: Some(PreemptionPolicy::Never),
+                description: "important".into(),
+            }),
+        };
+        let j = to_json(&pc);
+        assert_eq!(j["apiVersion"], "scheduling.k8s.io/v1");
+        assert_eq!(j["kind"], "PriorityClass");
+        assert_eq!(
+            (
+                &j["value"],
+                &j["globalDefault"],
+                &j["preemptionPolicy"],
+                &j["description"]
+            ),
+            (
+                &json!(1000),
+                &json!(true),
+                &json!("Never"),
+                &json!("important")
+            )
+        );
+        assert!(j.get("spec").is_none() && j.get("status").is_none());
+        let back = crate::api::manifest::parse_value(j, "roundtrip", 0).expect("parses");
+        pc.meta.creation_timestamp = 0; // manifest timestamps are ignored
+        assert_eq!(back.object, pc);
+
+        // value has no omitempty; globalDefault and description do.
+        let zero = Object {
+            meta: meta("zero", ""),
+            body: Body::PriorityClass(PriorityClass {
+                preemption_policy: Some(PreemptionPolicy::PreemptLowerPriority),
+                ..Default::default()
+            }),
+        };
+        let j = to_json(&zero);
+        assert_eq!(j["value"], json!(0));
+        assert_eq!(j["preemptionPolicy"], json!("PreemptLowerPriority"));
+        assert!(j.get("globalDefault").is_none() && j.get("description").is_none());
     }
 
     #[test]

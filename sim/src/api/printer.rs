@@ -336,6 +336,14 @@ fn columns(kind: Kind) -> &'static [(&'static str, u8)] {
         ],
         // leaseColumnDefinitions (pkg/printers/internalversion/printers.go).
         Kind::Lease => &[("Name", 0), ("Holder", 0), ("Age", 0)],
+        // priorityClassColumnDefinitions.
+        Kind::PriorityClass => &[
+            ("Name", 0),
+            ("Value", 0),
+            ("Global-Default", 0),
+            ("Age", 0),
+            ("PreemptionPolicy", 0),
+        ],
     }
 }
 
@@ -484,6 +492,15 @@ fn row(obj: &Object, now: SimTime, wide: bool) -> Vec<String> {
         }
         // printLease: a nil holderIdentity prints empty.
         Body::Lease(l) => vec![name, l.holder_identity.to_string(), age],
+        // printPriorityClass: a nil preemptionPolicy prints empty.
+        Body::PriorityClass(pc) => vec![
+            name,
+            pc.value.to_string(),
+            pc.global_default.to_string(),
+            age,
+            pc.preemption_policy
+                .map_or(String::new(), |p| p.as_str().to_string()),
+        ],
     }
 }
 
@@ -1033,6 +1050,19 @@ pub fn describe(obj: &Object, events: &[&Object], now: SimTime) -> String {
             return d.finish();
         }
         Body::Lease(l) => describe_lease(&mut d, meta, l),
+        // describePriorityClass: annotations on one line (labels.FormatLabels), no labels.
+        Body::PriorityClass(pc) => {
+            d.w(0, &format!("Name:\t{}\n", meta.name));
+            d.w(0, &format!("Value:\t{}\n", pc.value));
+            d.w(0, &format!("GlobalDefault:\t{}\n", pc.global_default));
+            let policy = pc.preemption_policy.map_or("", |p| p.as_str());
+            d.w(0, &format!("PreemptionPolicy:\t{policy}\n"));
+            d.w(0, &format!("Description:\t{}\n", pc.description));
+            d.w(
+                0,
+                &format!("Annotations:\t{}\n", format_labels(Some(&meta.annotations))),
+            );
+        }
     }
     describe_events(&mut d, events, now);
     d.finish()
@@ -2330,6 +2360,53 @@ mod tests {
                 source_host: "".into(),
             }),
         }
+    }
+
+    #[test]
+    fn priority_class_table_and_describe() {
+        let class = |name: &str, value: i32, default: bool, policy| Object {
+            meta: meta(name, "", 10 * S),
+            body: Body::PriorityClass(PriorityClass {
+                value,
+                global_default: default,
+                preemption_policy: policy,
+                description: "Used for batch jobs.".into(),
+            }),
+        };
+        let high = class("high", 1_000_000, true, Some(PreemptionPolicy::Never));
+        let critical = class(
+            "system-node-critical",
+            2_000_001_000,
+            false,
+            Some(PreemptionPolicy::PreemptLowerPriority),
+        );
+        let unset = class("unset", -5, false, None);
+        assert_eq!(
+            get_table(
+                Kind::PriorityClass,
+                &[&high, &critical, &unset],
+                100 * S,
+                false,
+                true
+            ),
+            "NAME                   VALUE        GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY\n\
+             high                   1000000      true             90s   Never\n\
+             system-node-critical   2000001000   false            90s   PreemptLowerPriority\n\
+             unset                  -5           false            90s   \n"
+        );
+        let mut annotated = high.clone();
+        annotated.meta.annotations = [("team", "data")].into_iter().collect();
+        assert_eq!(
+            describe(&annotated, &[], 100 * S),
+            "Name:              high\n\
+             Value:             1000000\n\
+             GlobalDefault:     true\n\
+             PreemptionPolicy:  Never\n\
+             Description:       Used for batch jobs.\n\
+             Annotations:       team=data\n\
+             Events:            <none>\n"
+        );
+        assert!(describe(&critical, &[], 100 * S).contains("Annotations:       <none>\n"));
     }
 
     #[test]

@@ -100,12 +100,22 @@ pub struct ApiServer {
     stats: ApiStats,
     /// Every pod's lifecycle, from the committed writes (`pods.csv`).
     pod_table: PodTable,
+    /// The built-in PriorityClasses, served as if stored until a write stores them (see
+    /// [`ApiServer::new`]).
+    system_priority_classes: Vec<Arc<Object>>,
 }
 
 impl ApiServer {
     /// A fresh API server with the objects every cluster starts with: the `default`,
     /// `kube-system`, `kube-public` and `kube-node-lease` namespaces and the `kubernetes`
     /// Service.
+    ///
+    /// The built-in PriorityClasses `system-node-critical` and `system-cluster-critical`
+    /// (which upstream's scheduling post-start hook creates) exist from the start too, but are
+    /// not written to etcd: they have no resourceVersion, take no revision and write no trace
+    /// row, so that runs which never touch PriorityClasses keep their revisions. Reads, lists,
+    /// admission and validation see them like stored objects; the first update (or patch) of
+    /// one stores it, and they can never be deleted.
     pub fn new(rng: SimRng, trace: &mut Trace) -> ApiServer {
         let mut s = ApiServer {
             store: Store::new(),
@@ -118,6 +128,7 @@ impl ApiServer {
             node_ports: BTreeSet::new(),
             stats: ApiStats::default(),
             pod_table: PodTable::new(),
+            system_priority_classes: system_priority_class_objects(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object {
@@ -187,24 +198,168 @@ impl ApiServer {
     }
 
     /// Direct read access to the stored state, for the library API and tests. Components
-    /// must not use this: they see the world only through requests and watches.
+    /// must not use this: they see the world only through requests and watches. The built-in
+    /// PriorityClasses are found whether stored or not.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Arc<Object>> {
         self.store
             .get(&object_key(kind, namespace, name))
             .map(|kv| &kv.value)
+            .or_else(|| self.unstored_builtin(kind, name))
     }
 
-    /// All stored objects of a kind (in a namespace, if given), in key order.
+    /// All objects of a kind (in a namespace, if given), in key order, the built-in
+    /// PriorityClasses included.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
         let prefix = list_prefix(kind, namespace);
-        self.store
+        let items = self
+            .store
             .range_prefix(&prefix)
             .map(|kv| kv.value.clone())
-            .collect()
+            .collect();
+        self.with_builtins(kind, items, |_| true)
     }
 
+    /// How many objects of a kind etcd holds. The built-in PriorityClasses count only once
+    /// stored (by an update), so that `summary.json` of runs not using them is unchanged.
     pub fn count(&self, kind: Kind) -> usize {
         self.store.count_prefix(kind.key_prefix())
+    }
+
+    /// A built-in PriorityClass that no write has stored yet.
+    fn unstored_builtin(&self, kind: Kind, name: &str) -> Option<&Arc<Object>> {
+        if kind != Kind::PriorityClass {
+            return None;
+        }
+        self.system_priority_classes
+            .iter()
+            .find(|o| o.meta.name == name)
+            .filter(|_| self.store.get(&object_key(kind, "", name)).is_none())
+    }
+
+    /// A listing of `kind` with the unstored built-in PriorityClasses that pass `keep` merged
+    /// in, in key (name) order.
+    fn with_builtins(
+        &self,
+        kind: Kind,
+        mut items: Vec<Arc<Object>>,
+        keep: impl Fn(&Object) -> bool,
+    ) -> Vec<Arc<Object>> {
+        if kind != Kind::PriorityClass {
+            return items;
+        }
+        let before = items.len();
+        for b in &self.system_priority_classes {
+            if keep(b) && self.unstored_builtin(kind, &b.meta.name).is_some() {
+                items.push(b.clone());
+            }
+        }
+        if items.len() != before {
+            items.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+        }
+        items
+    }
+
+    /// Every PriorityClass, stored or built in, in name order.
+    fn priority_classes(&self) -> impl Iterator<Item = (&Name, &PriorityClass)> + '_ {
+        let stored = self
+            .store
+            .range_prefix(Kind::PriorityClass.key_prefix())
+            .map(|kv| &kv.value);
+        let builtins = self.system_priority_classes.iter().filter(|b| {
+            self.unstored_builtin(Kind::PriorityClass, &b.meta.name)
+                .is_some()
+        });
+        stored
+            .chain(builtins)
+            .filter_map(|o| o.as_priority_class().map(|pc| (&o.meta.name, pc)))
+    }
+
+    /// A PriorityClass by name, stored or built in.
+    fn priority_class(&self, name: &str) -> Option<&PriorityClass> {
+        self.get(Kind::PriorityClass, "", name)
+            .and_then(|o| o.as_priority_class())
+    }
+
+    /// getDefaultPriorityClass (plugin/pkg/admission/priority/admission.go): the globalDefault
+    /// class; if several are (created in a race), the one with the lowest value, the first in
+    /// name order among equals.
+    fn default_priority_class(&self) -> Option<(&Name, &PriorityClass)> {
+        self.priority_classes()
+            .filter(|(_, pc)| pc.global_default)
+            .fold(
+                None,
+                |best: Option<(&Name, &PriorityClass)>, (n, pc)| match best {
+                    Some((_, b)) if b.value <= pc.value => best,
+                    _ => Some((n, pc)),
+                },
+            )
+    }
+
+    /// The Priority admission plugin's admitPod on create: resolves spec.priority (and
+    /// spec.preemptionPolicy) from spec.priorityClassName, or from the global default class
+    /// (whose name the pod then takes) when it names none. The error is the reason of the
+    /// Forbidden status.
+    fn admit_pod_priority(&self, spec: &mut PodSpec) -> Result<(), String> {
+        let (priority, policy) = if spec.rare.priority_class_name.is_empty() {
+            match self.default_priority_class() {
+                Some((name, pc)) => {
+                    let (name, value, policy) = (name.clone(), pc.value, pc.preemption_policy);
+                    spec.rare.priority_class_name = name;
+                    (value, policy)
+                }
+                None => (
+                    DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS,
+                    Some(PreemptionPolicy::PreemptLowerPriority),
+                ),
+            }
+        } else {
+            match self.priority_class(&spec.rare.priority_class_name) {
+                Some(pc) => (pc.value, pc.preemption_policy),
+                None => {
+                    return Err(format!(
+                        "no PriorityClass with name {} was found",
+                        spec.rare.priority_class_name
+                    ))
+                }
+            }
+        };
+        if let Some(given) = spec.priority.filter(|p| *p != priority) {
+            return Err(format!(
+                "the integer value of priority ({given}) must not be provided in pod spec; priority admission controller computed {priority} from the given PriorityClass name"
+            ));
+        }
+        spec.priority = Some(priority);
+        if let Some(policy) = policy {
+            if let Some(given) = spec.preemption_policy.filter(|p| *p != policy) {
+                return Err(format!(
+                    "the string value of PreemptionPolicy ({}) must not be provided in pod spec; priority admission controller computed {} from the given PriorityClass name",
+                    given.as_str(),
+                    policy.as_str()
+                ));
+            }
+            spec.preemption_policy = Some(policy);
+        }
+        Ok(())
+    }
+
+    /// The Priority admission plugin's validatePriorityClass on create and update: only one
+    /// class may be the global default.
+    fn admit_priority_class(
+        &self,
+        name: &str,
+        pc: &PriorityClass,
+        update: bool,
+    ) -> Result<(), Status> {
+        if !pc.global_default {
+            return Ok(());
+        }
+        match self.default_priority_class() {
+            Some((default, _)) if !update || default != name => Err(Status::forbidden(format!(
+                "{} \"{name}\" is forbidden: PriorityClass {default} is already marked as default. Only one default can exist",
+                crate::api::request::qualified_resource(Kind::PriorityClass),
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Takes the watch events produced since the last call, in order.
@@ -305,6 +460,7 @@ impl ApiServer {
             .filter(|kv| w.matches(&kv.value))
             .map(|kv| kv.value.clone())
             .collect();
+        let items = self.with_builtins(kind, items, |o| w.matches(o));
         Response::List {
             items,
             resource_version: self.revision(),
@@ -407,6 +563,19 @@ impl ApiServer {
         } else {
             obj.meta.namespace = Name::default();
         }
+        // Mutating admission runs before the name is generated; its errors name the object
+        // by its generateName then, or "Unknown" (admission.NewForbidden).
+        if let Body::Pod(pod) = &mut obj.body {
+            if let Err(reason) = self.admit_pod_priority(&mut pod.spec) {
+                let name = [&obj.meta.name, &obj.meta.generate_name]
+                    .into_iter()
+                    .find(|n| !n.is_empty())
+                    .map_or("Unknown", |n| n.as_str());
+                return Err(Status::forbidden(format!(
+                    "pods \"{name}\" is forbidden: {reason}"
+                )));
+            }
+        }
         if obj.meta.name.is_empty() && !obj.meta.generate_name.is_empty() {
             obj.meta.name = self.generate_name(&obj.meta.generate_name);
         }
@@ -425,8 +594,15 @@ impl ApiServer {
                 &validate::render_errors(&errors),
             ));
         }
+        // Validating admission, after validation (store.Create's createValidation).
+        if let Body::PriorityClass(pc) = &obj.body {
+            self.admit_priority_class(&obj.meta.name, pc, false)?;
+        }
         let key = object_key(kind, &obj.meta.namespace, &obj.meta.name);
-        if self.store.get(&key).is_some() {
+        if self
+            .get(kind, &obj.meta.namespace, &obj.meta.name)
+            .is_some()
+        {
             self.release_allocations(&obj);
             return Err(Status::already_exists(kind, &obj.meta.name));
         }
@@ -449,9 +625,6 @@ impl ApiServer {
                 pod.status = PodStatus::default();
                 crate::api::manifest::apply_pod_defaults(&mut pod.spec);
                 add_default_tolerations(&mut pod.spec);
-                if pod.spec.priority.is_none() {
-                    pod.spec.priority = Some(builtin_priority(&pod.spec.rare.priority_class_name));
-                }
             }
             Body::Service(svc) => self.allocate_service(svc, &obj.meta.name)?,
             Body::ReplicationController(rc) => rc.status = Default::default(),
@@ -459,6 +632,7 @@ impl ApiServer {
             Body::Deployment(d) => d.status = Default::default(),
             Body::Job(j) => j.status = Default::default(),
             Body::Namespace(ns) => ns.phase = NamespacePhase::Active,
+            Body::PriorityClass(pc) => default_priority_class_fields(pc),
             Body::Node(_) | Body::Endpoints(_) | Body::Event(_) | Body::Lease(_) => {}
         }
         Ok(())
@@ -477,8 +651,12 @@ impl ApiServer {
             obj.meta.namespace = "default".into();
         }
         let key = object_key(kind, &obj.meta.namespace, &obj.meta.name);
-        let Some(current) = self.store.get(&key).map(|kv| kv.value.clone()) else {
-            return Err(Status::not_found(kind, &obj.meta.name));
+        let (current, in_store) = match self.store.get(&key) {
+            Some(kv) => (kv.value.clone(), true),
+            None => match self.unstored_builtin(kind, &obj.meta.name) {
+                Some(builtin) => (builtin.clone(), false),
+                None => return Err(Status::not_found(kind, &obj.meta.name)),
+            },
         };
         if obj.meta.resource_version != 0
             && obj.meta.resource_version != current.meta.resource_version
@@ -515,6 +693,17 @@ impl ApiServer {
                     new_svc.cluster_ip = old_svc.cluster_ip.clone();
                 }
             }
+            match (&mut obj.body, &current.body) {
+                // Priority admission on update keeps what it resolved at create.
+                (Body::Pod(new_pod), Body::Pod(old_pod)) => {
+                    let (new_spec, old_spec) = (&mut new_pod.spec, &old_pod.spec);
+                    new_spec.priority = new_spec.priority.or(old_spec.priority);
+                    new_spec.preemption_policy =
+                        new_spec.preemption_policy.or(old_spec.preemption_policy);
+                }
+                (Body::PriorityClass(pc), _) => default_priority_class_fields(pc),
+                _ => {}
+            }
             if spec_changed(&obj.body, &current.body) {
                 obj.meta.generation += 1;
             }
@@ -528,6 +717,9 @@ impl ApiServer {
                 &validate::render_errors(&errors),
             ));
         }
+        if let Body::PriorityClass(pc) = &new.body {
+            self.admit_priority_class(&new.meta.name, pc, true)?;
+        }
         new.meta.resource_version = current.meta.resource_version;
         if new == *current {
             // A no-op update is not written (GuaranteedUpdate short-circuits).
@@ -540,7 +732,31 @@ impl ApiServer {
         {
             return self.remove(now, client, &key, &current, trace);
         }
+        if !in_store {
+            return self.store_builtin(now, client, key, &current, new, trace);
+        }
         self.replace(now, client, key, &current, new, trace)
+    }
+
+    /// The first write of a built-in PriorityClass: it goes to etcd as a create, but is an
+    /// update (MODIFIED) to its readers, who saw the built-in before.
+    fn store_builtin(
+        &mut self,
+        now: SimTime,
+        client: &str,
+        key: String,
+        current: &Arc<Object>,
+        mut new: Object,
+        trace: &mut Trace,
+    ) -> Result<Response, Status> {
+        new.meta.resource_version = self.next_revision();
+        let new = stored(new);
+        self.store
+            .create(key, new.clone())
+            .map_err(|_| Status::conflict(new.kind(), &new.meta.name))?;
+        self.record_write(now, client, "ApiUpdate", &new, trace);
+        self.dispatch(now, Some(current), Some(&new), new.meta.resource_version);
+        Ok(Response::Object(new))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -584,6 +800,14 @@ impl ApiServer {
         options: &DeleteOptions,
         trace: &mut Trace,
     ) -> Result<Response, Status> {
+        // pkg/registry/scheduling/priorityclass/storage/storage.go Delete, before any lookup.
+        if kind == Kind::PriorityClass && SYSTEM_PRIORITY_CLASSES.iter().any(|(n, _, _)| *n == name)
+        {
+            return Err(Status::forbidden(format!(
+                "{} \"{name}\" is forbidden: this is a system priority class and cannot be deleted",
+                crate::api::request::qualified_resource(kind),
+            )));
+        }
         let key = object_key(kind, namespace, name);
         let Some(current) = self.store.get(&key).map(|kv| kv.value.clone()) else {
             return Err(Status::not_found(kind, name));
@@ -951,7 +1175,10 @@ fn watch_event_for(
 }
 
 fn has_status_subresource(kind: Kind) -> bool {
-    !matches!(kind, Kind::Endpoints | Kind::Event | Kind::Lease)
+    !matches!(
+        kind,
+        Kind::Endpoints | Kind::Event | Kind::Lease | Kind::PriorityClass
+    )
 }
 
 fn copy_status(dst: &mut Body, src: &Body) {
@@ -1072,14 +1299,41 @@ fn add_default_tolerations(spec: &mut PodSpec) {
     }
 }
 
-/// Priority admission for the built-in PriorityClasses
-/// (pkg/apis/scheduling/types.go: SystemCriticalPriority = 2000000000).
-fn builtin_priority(class: &str) -> i32 {
-    match class {
-        "system-node-critical" => 2_000_001_000,
-        "system-cluster-critical" => 2_000_000_000,
-        _ => 0,
-    }
+/// SetDefaults_PriorityClass (pkg/apis/scheduling/v1/defaults.go), for objects that did not
+/// come through the manifest decoder: preemptionPolicy defaults to PreemptLowerPriority.
+fn default_priority_class_fields(pc: &mut PriorityClass) {
+    pc.preemption_policy
+        .get_or_insert(PreemptionPolicy::PreemptLowerPriority);
+}
+
+/// The built-in PriorityClasses as the bootstrap hook would have stored them at time 0
+/// (defaulted), but unstored: no resourceVersion, and a UID derived from the name (FNV-1a) so
+/// that the API server's random stream is not drawn from.
+fn system_priority_class_objects() -> Vec<Arc<Object>> {
+    SYSTEM_PRIORITY_CLASSES
+        .iter()
+        .map(|(name, value, description)| {
+            let mut uid: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+            for b in name.bytes() {
+                uid ^= u128::from(b);
+                uid = uid.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+            }
+            Arc::new(Object {
+                meta: ObjectMeta {
+                    name: Name::new_static(name),
+                    uid: Uid(uid),
+                    generation: 1,
+                    ..Default::default()
+                },
+                body: Body::PriorityClass(PriorityClass {
+                    value: *value,
+                    global_default: false,
+                    preemption_policy: Some(PreemptionPolicy::PreemptLowerPriority),
+                    description: Name::new_static(description),
+                }),
+            })
+        })
+        .collect()
 }
 
 fn ip_string(ip: u32) -> String {
@@ -1101,4 +1355,547 @@ fn parse_ip(s: &str) -> Option<u32> {
         return None;
     }
     Some(parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::request::StatusReason;
+    use crate::engine::RngStreams;
+
+    fn server() -> (ApiServer, Trace) {
+        let mut trace = Trace::new();
+        let s = ApiServer::new(RngStreams::new(1).stream("kube-apiserver"), &mut trace);
+        (s, trace)
+    }
+
+    fn class(name: &str, value: i32, global_default: bool) -> Object {
+        Object {
+            meta: ObjectMeta {
+                name: name.into(),
+                ..Default::default()
+            },
+            body: Body::PriorityClass(PriorityClass {
+                value,
+                global_default,
+                preemption_policy: None,
+                description: Name::default(),
+            }),
+        }
+    }
+
+    fn with_policy(mut obj: Object, policy: PreemptionPolicy) -> Object {
+        if let Body::PriorityClass(pc) = &mut obj.body {
+            pc.preemption_policy = Some(policy);
+        }
+        obj
+    }
+
+    fn pod(name: &str, class: &str, priority: Option<i32>) -> Object {
+        let mut spec = PodSpec {
+            containers: vec![Container::new("container", "nginx")],
+            termination_grace_period_seconds: 30,
+            priority,
+            ..Default::default()
+        };
+        if !class.is_empty() {
+            spec.rare.priority_class_name = class.into();
+        }
+        Object {
+            meta: ObjectMeta {
+                name: name.into(),
+                namespace: "default".into(),
+                ..Default::default()
+            },
+            body: Body::Pod(Pod {
+                spec,
+                status: Default::default(),
+            }),
+        }
+    }
+
+    fn create(s: &mut ApiServer, t: &mut Trace, object: Object) -> Result<Arc<Object>, Status> {
+        s.handle(SECOND, "test", Request::Create { object }, t)
+            .map(|r| r.object().expect("an object").clone())
+    }
+
+    fn create_all(s: &mut ApiServer, t: &mut Trace, objects: Vec<Object>) {
+        for o in objects {
+            create(s, t, o).expect("created");
+        }
+    }
+
+    /// The admitted pod's priority, preemption policy and class name.
+    fn admitted(
+        s: &mut ApiServer,
+        t: &mut Trace,
+        p: Object,
+    ) -> (i32, Option<PreemptionPolicy>, String) {
+        let p = create(s, t, p).expect("pod admitted");
+        let spec = &p.as_pod().unwrap().spec;
+        (
+            spec.priority.expect("priority set"),
+            spec.preemption_policy,
+            spec.rare.priority_class_name.to_string(),
+        )
+    }
+
+    fn forbidden(r: Result<Arc<Object>, Status>) -> String {
+        let err = r.expect_err("forbidden");
+        assert_eq!(
+            (err.code, err.reason),
+            (403, StatusReason::Forbidden),
+            "{err:?}"
+        );
+        err.message
+    }
+
+    // The fixtures of plugin/pkg/admission/priority/admission_test.go.
+    fn default1() -> Object {
+        class("default1", 1000, true)
+    }
+    fn default2() -> Object {
+        class("default2", 2000, true)
+    }
+    fn nondefault1() -> Object {
+        class("nondefault1", 2000, false)
+    }
+
+    const PLP: Option<PreemptionPolicy> = Some(PreemptionPolicy::PreemptLowerPriority);
+
+    #[test]
+    fn built_in_classes_exist_without_being_stored() {
+        let (s, t) = server();
+        // Bootstrap wrote only the namespaces and the kubernetes Service, last.
+        let svc = s.get(Kind::Service, "default", "kubernetes").unwrap();
+        assert_eq!(s.revision(), svc.meta.resource_version);
+        assert!(t.rows().iter().all(|r| r.kind != "PriorityClass"));
+        assert_eq!(s.count(Kind::PriorityClass), 0);
+        let listed = s.list(Kind::PriorityClass, None);
+        let names: Vec<&str> = listed.iter().map(|o| o.name()).collect();
+        assert_eq!(names, ["system-cluster-critical", "system-node-critical"]);
+        let node = s
+            .get(Kind::PriorityClass, "", "system-node-critical")
+            .unwrap();
+        let pc = node.as_priority_class().unwrap();
+        assert_eq!(
+            (pc.value, pc.global_default, pc.preemption_policy),
+            (2_000_001_000, false, PLP)
+        );
+        assert_eq!(
+            pc.description,
+            "Used for system critical pods that must not be moved from their current node."
+        );
+        assert_eq!(node.meta.resource_version, 0);
+        assert_ne!(node.meta.uid, Uid(0));
+        let cluster = s
+            .get(Kind::PriorityClass, "", "system-cluster-critical")
+            .unwrap();
+        assert_ne!(node.meta.uid, cluster.meta.uid);
+        assert_eq!(cluster.as_priority_class().unwrap().value, 2_000_000_000);
+    }
+
+    // TestPodAdmission, plugin/pkg/admission/priority/admission_test.go.
+    #[test]
+    fn pod_priority_is_resolved_from_classes() {
+        // "Pod with priority class"
+        let (mut s, mut t) = server();
+        create_all(&mut s, &mut t, vec![default1(), nondefault1()]);
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("pod-w-priorityclass", "default1", None)),
+            (1000, PLP, "default1".into())
+        );
+        // "Pod without priority class": the default class's value, and its name.
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("pod-wo-priorityclass", "", None)),
+            (1000, PLP, "default1".into())
+        );
+        // "Pod with non-existing priority class"
+        assert_eq!(
+            forbidden(create(
+                &mut s,
+                &mut t,
+                pod("pod-w-non-existing-priorityclass", "non-existing", None)
+            )),
+            "pods \"pod-w-non-existing-priorityclass\" is forbidden: no PriorityClass with name non-existing was found"
+        );
+        // A priority that differs from the resolved one.
+        assert_eq!(
+            forbidden(create(&mut s, &mut t, pod("pod-w-wrong-priority", "default1", Some(5)))),
+            "pods \"pod-w-wrong-priority\" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 1000 from the given PriorityClass name"
+        );
+
+        // "pod without priority class and no existing priority class"
+        let (mut s, mut t) = server();
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("pod-wo-priorityclass", "", None)),
+            (0, PLP, String::new())
+        );
+        // "pod with integer priority": its class does not exist.
+        let msg = forbidden(create(
+            &mut s,
+            &mut t,
+            pod("pod-w-integer-priority", "default1", Some(1000)),
+        ));
+        assert!(
+            msg.ends_with("no PriorityClass with name default1 was found"),
+            "{msg}"
+        );
+        // "pod with a system priority class", "pod with system critical priority in
+        // non-system namespace": the built-ins resolve without being stored.
+        assert_eq!(
+            admitted(
+                &mut s,
+                &mut t,
+                pod("pod-w-system-priority", SYSTEM_CLUSTER_CRITICAL, None)
+            ),
+            (2_000_000_000, PLP, SYSTEM_CLUSTER_CRITICAL.into())
+        );
+        // "pod with priority that matches resolved priority"
+        assert_eq!(
+            admitted(
+                &mut s,
+                &mut t,
+                pod(
+                    "pod-w-priority-matching-resolved",
+                    SYSTEM_NODE_CRITICAL,
+                    Some(2_000_001_000)
+                )
+            ),
+            (2_000_001_000, PLP, SYSTEM_NODE_CRITICAL.into())
+        );
+
+        // "pod without priority class and no default class", "pod with priority that matches
+        // computed priority"
+        let (mut s, mut t) = server();
+        create_all(&mut s, &mut t, vec![nondefault1()]);
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("pod-wo-priorityclass", "", None)).0,
+            0
+        );
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("pod-w-zero-priority", "", Some(0))).0,
+            0
+        );
+
+        // "pod with priority that matches default priority"
+        let (mut s, mut t) = server();
+        create_all(&mut s, &mut t, vec![default2()]);
+        assert_eq!(
+            admitted(
+                &mut s,
+                &mut t,
+                pod("pod-w-priority-matching-default-priority", "", Some(2000))
+            ),
+            (2000, PLP, "default2".into())
+        );
+    }
+
+    // TestPodAdmission's preemption-policy cases.
+    #[test]
+    fn pod_preemption_policy_comes_from_the_class() {
+        let (mut s, mut t) = server();
+        let never = with_policy(
+            class("nopreemptionpolicy", 2000, true),
+            PreemptionPolicy::Never,
+        );
+        create_all(&mut s, &mut t, vec![never, class("lower", 10, false)]);
+        // The default class's policy goes with its value.
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("defaulted", "", None)),
+            (
+                2000,
+                Some(PreemptionPolicy::Never),
+                "nopreemptionpolicy".into()
+            )
+        );
+        // A class created without a policy got PreemptLowerPriority (SetDefaults_PriorityClass).
+        assert_eq!(admitted(&mut s, &mut t, pod("lower", "lower", None)).1, PLP);
+        // "pod with nil preemtpion policy" and "pod with preemtpion policy that matches
+        // resolved preemtpion policy"
+        let mut matching = pod("matching", "nopreemptionpolicy", Some(2000));
+        if let Body::Pod(p) = &mut matching.body {
+            p.spec.preemption_policy = Some(PreemptionPolicy::Never);
+        }
+        assert_eq!(
+            admitted(&mut s, &mut t, matching).1,
+            Some(PreemptionPolicy::Never)
+        );
+        // "pod with preemtpion policy that does't matches resolved preemtpion policy"
+        let mut differing = pod("differing", "nopreemptionpolicy", Some(2000));
+        if let Body::Pod(p) = &mut differing.body {
+            p.spec.preemption_policy = Some(PreemptionPolicy::PreemptLowerPriority);
+        }
+        assert_eq!(
+            forbidden(create(&mut s, &mut t, differing)),
+            "pods \"differing\" is forbidden: the string value of PreemptionPolicy (PreemptLowerPriority) must not be provided in pod spec; priority admission controller computed Never from the given PriorityClass name"
+        );
+    }
+
+    #[test]
+    fn rejected_pods_are_named_by_generate_name_and_draw_no_randomness() {
+        let (mut s, mut t) = server();
+        let (mut a, _) = server();
+        let mut p = pod("", "missing", None);
+        p.meta.generate_name = "web-7d9f-".into();
+        assert_eq!(
+            forbidden(create(&mut s, &mut t, p)),
+            "pods \"web-7d9f-\" is forbidden: no PriorityClass with name missing was found"
+        );
+        assert_eq!(
+            forbidden(create(&mut s, &mut t, pod("", "missing", None))),
+            "pods \"Unknown\" is forbidden: no PriorityClass with name missing was found"
+        );
+        // The rejections consumed nothing: the next pod gets the UID a fresh server gives.
+        let mut at = Trace::new();
+        let x = create(&mut s, &mut t, pod("x", "", None)).unwrap();
+        let y = create(&mut a, &mut at, pod("x", "", None)).unwrap();
+        assert_eq!(x.meta.uid, y.meta.uid);
+        assert_eq!(
+            t.rows().iter().filter(|r| r.event == "ApiError").count(),
+            2,
+            "rejected creates are traced as errors"
+        );
+    }
+
+    #[test]
+    fn pod_updates_keep_the_admitted_priority() {
+        let (mut s, mut t) = server();
+        create_all(&mut s, &mut t, vec![default1()]);
+        let stored = create(&mut s, &mut t, pod("web", "", None)).unwrap();
+        // A PUT of the manifest as written (no priority, no policy) keeps what admission set.
+        let mut put = pod("web", "default1", None);
+        if let Body::Pod(p) = &mut put.body {
+            p.spec.tolerations = stored.as_pod().unwrap().spec.tolerations.clone();
+        }
+        put.meta.labels = [("tier", "web")].into_iter().collect();
+        let r = s.handle(SECOND, "test", Request::Update { object: put }, &mut t);
+        let updated = r.expect("update accepted").object().unwrap().clone();
+        let spec = &updated.as_pod().unwrap().spec;
+        assert_eq!((spec.priority, spec.preemption_policy), (Some(1000), PLP));
+    }
+
+    // TestPriorityClassAdmission and TestDefaultPriority.
+    #[test]
+    fn only_one_class_may_be_the_global_default() {
+        let (mut s, mut t) = server();
+        // "one default class"
+        create(&mut s, &mut t, default1()).expect("first default");
+        // "more than one default classes"
+        assert_eq!(
+            forbidden(create(&mut s, &mut t, default2())),
+            "priorityclasses.scheduling.k8s.io \"default2\" is forbidden: PriorityClass default1 is already marked as default. Only one default can exist"
+        );
+        // Marking another class default on update is forbidden too; the default itself may be
+        // updated.
+        create(&mut s, &mut t, nondefault1()).unwrap();
+        let r = s.handle(
+            SECOND,
+            "test",
+            Request::Update {
+                object: class("nondefault1", 2000, true),
+            },
+            &mut t,
+        );
+        assert!(r
+            .unwrap_err()
+            .message
+            .contains("PriorityClass default1 is already marked as default"));
+        let mut relabelled = default1();
+        relabelled.meta.labels = [("a", "b")].into_iter().collect();
+        s.handle(
+            SECOND,
+            "test",
+            Request::Update { object: relabelled },
+            &mut t,
+        )
+        .expect("the default class may be updated");
+
+        // "update default class and remove its global default": pods get 0 again.
+        s.handle(
+            SECOND,
+            "test",
+            Request::Update {
+                object: class("default1", 1000, false),
+            },
+            &mut t,
+        )
+        .unwrap();
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("a", "", None)),
+            (0, PLP, String::new())
+        );
+        // "add a default class"
+        create(&mut s, &mut t, default2()).unwrap();
+        assert_eq!(admitted(&mut s, &mut t, pod("b", "", None)).0, 2000);
+        // "delete default priority class"
+        let del = Request::Delete {
+            kind: Kind::PriorityClass,
+            namespace: Name::default(),
+            name: "default2".into(),
+            options: DeleteOptions::default(),
+        };
+        s.handle(SECOND, "test", del, &mut t).unwrap();
+        assert_eq!(admitted(&mut s, &mut t, pod("c", "", None)).0, 0);
+    }
+
+    // TestDefaultPriority "multiple default classes resolves to the minimum value among them":
+    // two defaults can only come from a race, so the second is put in etcd directly.
+    #[test]
+    fn racing_defaults_resolve_to_the_lowest_value() {
+        let (mut s, mut t) = server();
+        create(&mut s, &mut t, default2()).unwrap();
+        let mut raced = with_policy(default1(), PreemptionPolicy::PreemptLowerPriority);
+        raced.meta.resource_version = s.next_revision();
+        s.store
+            .create(
+                object_key(Kind::PriorityClass, "", "default1"),
+                Arc::new(raced),
+            )
+            .unwrap();
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("p", "", None)),
+            (1000, PLP, "default1".into())
+        );
+    }
+
+    #[test]
+    fn user_classes_are_validated_and_built_ins_cannot_be_recreated() {
+        let (mut s, mut t) = server();
+        let err = create(&mut s, &mut t, class("huge", 1_000_000_001, false)).unwrap_err();
+        assert_eq!(err.code, 422);
+        assert_eq!(
+            err.message,
+            "PriorityClass.scheduling.k8s.io \"huge\" is invalid: value: Forbidden: maximum allowed value of a user defined priority is 1000000000"
+        );
+        // "system name and value are allowed by admission controller": validation and then
+        // the built-in already existing decide.
+        let err = create(
+            &mut s,
+            &mut t,
+            class(SYSTEM_CLUSTER_CRITICAL, 2_000_000_000, false),
+        )
+        .unwrap_err();
+        assert_eq!((err.code, err.reason), (409, StatusReason::AlreadyExists));
+        assert_eq!(
+            err.message,
+            "priorityclasses.scheduling.k8s.io \"system-cluster-critical\" already exists"
+        );
+        let err = create(&mut s, &mut t, class("system-test", 1_000_000_001, false)).unwrap_err();
+        assert_eq!(err.code, 422);
+        assert!(
+            err.message
+                .ends_with("error: system-test is not a known system priority class"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn built_ins_are_stored_on_their_first_update_and_never_deleted() {
+        let (mut s, mut t) = server();
+        let delete = |name: &str| Request::Delete {
+            kind: Kind::PriorityClass,
+            namespace: Name::default(),
+            name: name.into(),
+            options: DeleteOptions::default(),
+        };
+        let err = s
+            .handle(SECOND, "test", delete(SYSTEM_NODE_CRITICAL), &mut t)
+            .unwrap_err();
+        assert_eq!((err.code, err.reason), (403, StatusReason::Forbidden));
+        assert_eq!(
+            err.message,
+            "priorityclasses.scheduling.k8s.io \"system-node-critical\" is forbidden: this is a system priority class and cannot be deleted"
+        );
+        s.watch(
+            7,
+            WatchRequest {
+                kind: Kind::PriorityClass,
+                namespace: None,
+                label_selector: None,
+                field_selector: None,
+                resource_version: None,
+            },
+        )
+        .unwrap();
+        // A label patch stores the class: a revision, an ApiUpdate row, MODIFIED to watchers.
+        let rev = s.revision();
+        let patched = s
+            .handle(
+                SECOND,
+                "kubectl",
+                Request::Patch {
+                    kind: Kind::PriorityClass,
+                    namespace: Name::default(),
+                    name: SYSTEM_NODE_CRITICAL.into(),
+                    patch: serde_json::json!({"metadata": {"labels": {"tier": "system"}}}),
+                    status: false,
+                },
+                &mut t,
+            )
+            .expect("patched")
+            .object()
+            .unwrap()
+            .clone();
+        assert_eq!(patched.meta.resource_version, rev + 1);
+        assert_eq!(patched.meta.labels.get("tier"), Some("system"));
+        assert_eq!(s.count(Kind::PriorityClass), 1);
+        let events = s.take_outbox();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].1.type_, WatchEventType::Modified);
+        assert!(t
+            .rows()
+            .iter()
+            .any(|r| r.event == "ApiUpdate" && r.name == SYSTEM_NODE_CRITICAL));
+        // Still listed once, now as stored; still resolved by admission; still undeletable.
+        let listed = s.list(Kind::PriorityClass, None);
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[1].meta.resource_version, rev + 1);
+        assert_eq!(
+            admitted(&mut s, &mut t, pod("p", SYSTEM_NODE_CRITICAL, None)).0,
+            2_000_001_000
+        );
+        assert_eq!(
+            s.handle(SECOND, "test", delete(SYSTEM_NODE_CRITICAL), &mut t)
+                .unwrap_err()
+                .code,
+            403
+        );
+        // The value stays immutable.
+        let err = s
+            .handle(
+                SECOND,
+                "test",
+                Request::Update {
+                    object: class(SYSTEM_CLUSTER_CRITICAL, 1, false),
+                },
+                &mut t,
+            )
+            .unwrap_err();
+        assert_eq!(err.code, 422);
+        assert!(
+            err.message
+                .ends_with("value: Forbidden: may not be changed in an update."),
+            "{}",
+            err.message
+        );
+        // Selectors apply to the built-ins.
+        let listed = s.handle(
+            SECOND,
+            "test",
+            Request::List {
+                kind: Kind::PriorityClass,
+                namespace: None,
+                label_selector: Some(LabelSelector::parse("tier=system").unwrap()),
+                field_selector: None,
+            },
+            &mut t,
+        );
+        let Ok(Response::List { items, .. }) = listed else {
+            panic!("{listed:?}")
+        };
+        let names: Vec<&str> = items.iter().map(|o| o.name()).collect();
+        assert_eq!(names, [SYSTEM_NODE_CRITICAL]);
+    }
 }

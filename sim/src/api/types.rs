@@ -46,10 +46,11 @@ pub enum Kind {
     Job,
     Event,
     Lease,
+    PriorityClass,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -61,6 +62,7 @@ impl Kind {
         Kind::Job,
         Kind::Event,
         Kind::Lease,
+        Kind::PriorityClass,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +78,7 @@ impl Kind {
             Kind::Job => "Job",
             Kind::Event => "Event",
             Kind::Lease => "Lease",
+            Kind::PriorityClass => "PriorityClass",
         }
     }
 
@@ -93,6 +96,7 @@ impl Kind {
             Kind::Job => "jobs",
             Kind::Event => "events",
             Kind::Lease => "leases",
+            Kind::PriorityClass => "priorityclasses",
         }
     }
 
@@ -102,12 +106,13 @@ impl Kind {
             Kind::ReplicaSet | Kind::Deployment => "apps/v1",
             Kind::Job => "batch/v1",
             Kind::Lease => "coordination.k8s.io/v1",
+            Kind::PriorityClass => "scheduling.k8s.io/v1",
             _ => "v1",
         }
     }
 
     pub fn namespaced(self) -> bool {
-        !matches!(self, Kind::Namespace | Kind::Node)
+        !matches!(self, Kind::Namespace | Kind::Node | Kind::PriorityClass)
     }
 
     /// The etcd key prefix the API server stores this kind under. Upstream keeps some
@@ -126,6 +131,7 @@ impl Kind {
             Kind::Job => "/registry/jobs/",
             Kind::Event => "/registry/events/",
             Kind::Lease => "/registry/leases/",
+            Kind::PriorityClass => "/registry/priorityclasses/",
         }
     }
 
@@ -146,6 +152,7 @@ impl Kind {
             "job" | "jobs" => Kind::Job,
             "ev" | "event" | "events" => Kind::Event,
             "lease" | "leases" => Kind::Lease,
+            "pc" | "priorityclass" | "priorityclasses" => Kind::PriorityClass,
             _ => {
                 return Kind::ALL
                     .into_iter()
@@ -314,6 +321,7 @@ pub enum Body {
     Job(Job),
     Event(Event),
     Lease(Lease),
+    PriorityClass(PriorityClass),
 }
 
 impl Object {
@@ -330,6 +338,7 @@ impl Object {
             Body::Job(_) => Kind::Job,
             Body::Event(_) => Kind::Event,
             Body::Lease(_) => Kind::Lease,
+            Body::PriorityClass(_) => Kind::PriorityClass,
         }
     }
     pub fn name(&self) -> &str {
@@ -353,6 +362,12 @@ impl Object {
     pub fn as_lease(&self) -> Option<&Lease> {
         match &self.body {
             Body::Lease(l) => Some(l),
+            _ => None,
+        }
+    }
+    pub fn as_priority_class(&self) -> Option<&PriorityClass> {
+        match &self.body {
+            Body::PriorityClass(pc) => Some(pc),
             _ => None,
         }
     }
@@ -771,6 +786,15 @@ pub struct TopologySpreadConstraint {
 pub enum PreemptionPolicy {
     PreemptLowerPriority,
     Never,
+}
+
+impl PreemptionPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PreemptionPolicy::PreemptLowerPriority => "PreemptLowerPriority",
+            PreemptionPolicy::Never => "Never",
+        }
+    }
 }
 
 /// Volume sources, reduced to what the simulation distinguishes: whether data survives a
@@ -1414,6 +1438,66 @@ pub struct Lease {
     pub acquire_time: Option<SimTime>,
     pub renew_time: Option<SimTime>,
     pub lease_transitions: Option<i32>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// PriorityClasses
+
+/// scheduling.k8s.io/v1 PriorityClass: maps a class name to the priority the Priority admission
+/// plugin gives pods naming it (pkg/apis/scheduling/types.go).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PriorityClass {
+    pub value: i32,
+    /// Pods without a priorityClassName get this class (the lowest-valued one if several are).
+    pub global_default: bool,
+    /// Defaulted to PreemptLowerPriority (pkg/apis/scheduling/v1/defaults.go); `None` only
+    /// for objects built in code before the API server defaults them.
+    pub preemption_policy: Option<PreemptionPolicy>,
+    pub description: Name,
+}
+
+/// The highest value a user-defined class may have; values above it are kept for the built-in
+/// classes (pkg/apis/scheduling/types.go).
+pub const HIGHEST_USER_DEFINABLE_PRIORITY: i32 = 1_000_000_000;
+pub const SYSTEM_CRITICAL_PRIORITY: i32 = 2 * HIGHEST_USER_DEFINABLE_PRIORITY;
+/// The name prefix reserved for the built-in classes.
+pub const SYSTEM_PRIORITY_CLASS_PREFIX: &str = "system-";
+pub const SYSTEM_CLUSTER_CRITICAL: &str = "system-cluster-critical";
+pub const SYSTEM_NODE_CRITICAL: &str = "system-node-critical";
+/// A pod's priority when it names no class and no class is the global default.
+pub const DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS: i32 = 0;
+
+/// The built-in PriorityClasses every API server has from startup
+/// (pkg/apis/scheduling/v1/helpers.go systemPriorityClasses), as name, value and description.
+pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32, &str); 2] = [
+    (
+        SYSTEM_NODE_CRITICAL,
+        SYSTEM_CRITICAL_PRIORITY + 1000,
+        "Used for system critical pods that must not be moved from their current node.",
+    ),
+    (
+        SYSTEM_CLUSTER_CRITICAL,
+        SYSTEM_CRITICAL_PRIORITY,
+        "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+    ),
+];
+
+/// IsKnownSystemPriorityClass: whether `name` is a built-in class with exactly this value and
+/// globalDefault; the error says which of them differs.
+pub fn is_known_system_priority_class(
+    name: &str,
+    value: i32,
+    global_default: bool,
+) -> Result<(), String> {
+    match SYSTEM_PRIORITY_CLASSES.iter().find(|(n, _, _)| *n == name) {
+        None => Err(format!("{name} is not a known system priority class")),
+        Some((n, v, _)) if *v != value => Err(format!("value of {n} PriorityClass must be {v}")),
+        // No built-in class is the global default.
+        Some((n, _, _)) if global_default => {
+            Err(format!("globalDefault of {n} PriorityClass must be false"))
+        }
+        Some(_) => Ok(()),
+    }
 }
 
 #[cfg(test)]

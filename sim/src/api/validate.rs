@@ -72,6 +72,12 @@ pub fn validate_object(obj: &Object, old: Option<&Object>) -> ErrorList {
         Body::Endpoints(ep) => validate_endpoints(ep, &mut errs),
         Body::Event(ev) => validate_event(ev, &obj.meta, &mut errs),
         Body::Lease(lease) => validate_lease_spec(lease, &mut errs),
+        Body::PriorityClass(pc) => match old_body {
+            Some(Body::PriorityClass(old_pc)) => {
+                validate_priority_class_update(pc, old_pc, &mut errs)
+            }
+            _ => validate_priority_class(pc, &obj.meta.name, &mut errs),
+        },
         Body::Namespace(_) => {}
     }
     errs
@@ -1682,6 +1688,61 @@ fn validate_lease_spec(lease: &crate::api::types::Lease, errs: &mut ErrorList) {
     }
 }
 
+/// ValidatePriorityClass (pkg/apis/scheduling/validation/validation.go), past the object meta:
+/// a `system-` name must be one of the built-in classes with its value and globalDefault;
+/// any other class may not exceed HighestUserDefinablePriority. The preemptionPolicy is one of
+/// the enum's values by construction.
+fn validate_priority_class(
+    pc: &crate::api::types::PriorityClass,
+    name: &str,
+    errs: &mut ErrorList,
+) {
+    use crate::api::types::{
+        is_known_system_priority_class, HIGHEST_USER_DEFINABLE_PRIORITY,
+        SYSTEM_PRIORITY_CLASS_PREFIX,
+    };
+    if name.starts_with(SYSTEM_PRIORITY_CLASS_PREFIX) {
+        if let Err(e) = is_known_system_priority_class(name, pc.value, pc.global_default) {
+            errs.push(FieldError::forbidden(
+                &FieldPath::new("metadata").child("name"),
+                format!(
+                    "priority class names with '{SYSTEM_PRIORITY_CLASS_PREFIX}' prefix are reserved for system use only. error: {e}"
+                ),
+            ));
+        }
+    } else if pc.value > HIGHEST_USER_DEFINABLE_PRIORITY {
+        errs.push(FieldError::forbidden(
+            &FieldPath::new("value"),
+            format!(
+                "maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY}"
+            ),
+        ));
+    }
+}
+
+/// ValidatePriorityClassUpdate: value and preemptionPolicy are immutable. (The strategy's
+/// ValidateUpdate runs only this, not ValidatePriorityClass.)
+fn validate_priority_class_update(
+    pc: &crate::api::types::PriorityClass,
+    old: &crate::api::types::PriorityClass,
+    errs: &mut ErrorList,
+) {
+    if pc.value != old.value {
+        errs.push(FieldError::forbidden(
+            &FieldPath::new("value"),
+            "may not be changed in an update.",
+        ));
+    }
+    // A *PreemptionPolicy renders dereferenced and quoted, a nil one as "null".
+    let policy = pc.preemption_policy.map_or("null", |p| p.as_str());
+    validate_immutable(
+        pc.preemption_policy != old.preemption_policy,
+        policy.into(),
+        &FieldPath::new("preemptionPolicy"),
+        errs,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2931,6 +2992,89 @@ mod tests {
         let mut bad_name = lease(None, None);
         bad_name.meta.name = "Node_1".into();
         assert_eq!(validate_object(&bad_name, None).len(), 1);
+    }
+
+    // After pkg/apis/scheduling/validation/validation_test.go TestValidatePriorityClass
+    // ("Name with system critical prefix", "Unknown system class", "value too large") and
+    // TestValidatePriorityClassUpdate.
+    #[test]
+    fn priority_classes() {
+        use crate::api::types::{PreemptionPolicy, PriorityClass};
+        let class = |name: &str, value: i32, global_default: bool| Object {
+            meta: meta(name, ""),
+            body: Body::PriorityClass(PriorityClass {
+                value,
+                global_default,
+                preemption_policy: Some(PreemptionPolicy::PreemptLowerPriority),
+                description: Default::default(),
+            }),
+        };
+        // Valid: a user class at the limit, a negative one, the built-ins as they are.
+        for ok in [
+            class("tier1", 1_000_000_000, true),
+            class("low", -100, false),
+            class("system-node-critical", 2_000_001_000, false),
+            class("system-cluster-critical", 2_000_000_000, false),
+        ] {
+            assert!(validate_object(&ok, None).is_empty(), "{:?}", ok.meta.name);
+        }
+        let reserved = "metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: ";
+        let cases: Vec<(Object, String)> = vec![
+            (
+                class("tier1", 1_000_000_001, false),
+                "value: Forbidden: maximum allowed value of a user defined priority is 1000000000"
+                    .into(),
+            ),
+            (
+                class("system-something", 1, false),
+                format!("{reserved}system-something is not a known system priority class"),
+            ),
+            (
+                class("system-node-critical", 2_000_000_000, false),
+                format!("{reserved}value of system-node-critical PriorityClass must be 2000001000"),
+            ),
+            (
+                class("system-cluster-critical", 2_000_000_000, true),
+                format!(
+                    "{reserved}globalDefault of system-cluster-critical PriorityClass must be false"
+                ),
+            ),
+        ];
+        for (obj, want) in cases {
+            assert_eq!(messages(&validate_object(&obj, None)), vec![want]);
+        }
+        let mut namespaced = class("tier1", 1, false);
+        namespaced.meta.namespace = "default".into();
+        assert_eq!(
+            messages(&validate_object(&namespaced, None)),
+            vec!["metadata.namespace: Forbidden: not allowed on this type"]
+        );
+
+        // Updates: value and preemptionPolicy are immutable; globalDefault and the description
+        // may change, and the create-time checks do not run again.
+        let old = class("tier1", 1000, false);
+        let mut new = class("tier1", 1000, true);
+        if let Body::PriorityClass(pc) = &mut new.body {
+            pc.description = "now the default".into();
+        }
+        assert!(validate_object(&new, Some(&old)).is_empty());
+        let mut new = class("tier1", 2000, false);
+        if let Body::PriorityClass(pc) = &mut new.body {
+            pc.preemption_policy = Some(PreemptionPolicy::Never);
+        }
+        assert_eq!(
+            messages(&validate_object(&new, Some(&old))),
+            vec![
+                "value: Forbidden: may not be changed in an update.",
+                "preemptionPolicy: Invalid value: \"Never\": field is immutable",
+            ]
+        );
+        let system = class("system-node-critical", 2_000_001_000, false);
+        assert!(validate_object(
+            &class("system-node-critical", 2_000_001_000, true),
+            Some(&system)
+        )
+        .is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::coordination::v1 as coordination;
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::scheduling::v1 as scheduling;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString as K8sIntOrString;
@@ -784,18 +785,7 @@ fn pod_spec(s: &core::PodSpec, path: &str) -> R<PodSpec> {
         priority: s.priority,
         preemption_policy: match s.preemption_policy.as_deref() {
             None | Some("") => None,
-            Some(p) => Some(parse_enum(
-                Some(p),
-                &format!("{path}.preemptionPolicy"),
-                &[
-                    ("Never", PreemptionPolicy::Never),
-                    (
-                        "PreemptLowerPriority",
-                        PreemptionPolicy::PreemptLowerPriority,
-                    ),
-                ],
-                None,
-            )?),
+            p => Some(preemption_policy(p, &format!("{path}.preemptionPolicy"))?),
         },
         host_network: s.host_network.unwrap_or(false),
         rare: Rare::new(RarePodSpec {
@@ -1235,6 +1225,40 @@ pub(super) fn lease(l: &coordination::Lease, w: &mut Vec<Warning>) -> R<Object> 
             lease_transitions: spec.lease_transitions,
         }),
     })
+}
+
+/// scheduling/v1 PriorityClass, with SetDefaults_PriorityClass (pkg/apis/scheduling/v1/defaults.go):
+/// an unset preemptionPolicy is PreemptLowerPriority. A missing `value` decodes as 0, as Go's
+/// non-pointer int32 does.
+pub(super) fn priority_class(pc: &scheduling::PriorityClass, w: &mut Vec<Warning>) -> R<Object> {
+    Ok(Object {
+        meta: object_meta(&pc.metadata, Kind::PriorityClass, w)?,
+        body: Body::PriorityClass(PriorityClass {
+            value: pc.value.unwrap_or(0),
+            global_default: pc.global_default.unwrap_or(false),
+            preemption_policy: Some(preemption_policy(
+                pc.preemption_policy.as_deref(),
+                "preemptionPolicy",
+            )?),
+            description: name(&pc.description),
+        }),
+    })
+}
+
+/// A PreemptionPolicy; unset or empty defaults to PreemptLowerPriority.
+fn preemption_policy(value: Option<&str>, path: &str) -> R<PreemptionPolicy> {
+    parse_enum(
+        value,
+        path,
+        &[
+            ("Never", PreemptionPolicy::Never),
+            (
+                "PreemptLowerPriority",
+                PreemptionPolicy::PreemptLowerPriority,
+            ),
+        ],
+        Some(PreemptionPolicy::PreemptLowerPriority),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::coordination::v1 as coordination;
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::scheduling::v1 as scheduling;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -515,6 +516,9 @@ fn decode_object(mut raw: Value) -> Result<(Object, Vec<Warning>), Failure> {
         }
         Kind::Job => lower::job(&decode::<batch::Job>(&raw, kind, w)?, w),
         Kind::Lease => lower::lease(&decode::<coordination::Lease>(&raw, kind, w)?, w),
+        Kind::PriorityClass => {
+            lower::priority_class(&decode::<scheduling::PriorityClass>(&raw, kind, w)?, w)
+        }
     }
     .map_err(|e| Failure {
         path: Some(e.path),

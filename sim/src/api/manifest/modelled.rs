@@ -341,6 +341,8 @@ const LEASE: &[&str] = &[
     "@spec.renewTime",
 ];
 
+const PRIORITY_CLASS: &[&str] = &["value", "globalDefault", "preemptionPolicy", "description"];
+
 /// Builds the pattern strings of one kind (before parsing).
 fn pattern_strings(kind: Kind) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -413,6 +415,7 @@ fn pattern_strings(kind: Kind) -> Vec<String> {
         }
         Kind::Event => add(&mut out, "", EVENT),
         Kind::Lease => add(&mut out, "", LEASE),
+        Kind::PriorityClass => add(&mut out, "", PRIORITY_CLASS),
     }
     out
 }

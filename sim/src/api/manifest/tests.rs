@@ -1186,6 +1186,47 @@ fn leases() {
 }
 
 #[test]
+fn priority_classes() {
+    let p = parse_one(
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high, namespace: ignored}\nvalue: 1000000\nglobalDefault: true\ndescription: For the important pods.\nextra: 1\n",
+    );
+    assert_eq!(p.object.meta.namespace, "", "cluster-scoped");
+    let Some(pc) = p.object.as_priority_class() else {
+        panic!("not a PriorityClass")
+    };
+    assert_eq!(pc.value, 1_000_000);
+    assert!(pc.global_default);
+    assert_eq!(pc.description, "For the important pods.");
+    // SetDefaults_PriorityClass.
+    assert_eq!(
+        pc.preemption_policy,
+        Some(PreemptionPolicy::PreemptLowerPriority)
+    );
+    assert_eq!(warnings(&p), vec!["extra: unknown field".to_string()]);
+
+    let never = parse_one(
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: batch}\nvalue: -5\npreemptionPolicy: Never\n",
+    );
+    let pc = never.object.as_priority_class().unwrap();
+    assert_eq!(
+        (pc.value, pc.global_default, pc.preemption_policy),
+        (-5, false, Some(PreemptionPolicy::Never))
+    );
+
+    let err = parse_err(
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: x}\nvalue: 1\npreemptionPolicy: Sometimes\n",
+    );
+    assert!(
+        err.to_string().contains(
+            "preemptionPolicy: Unsupported value: \"Sometimes\": supported values: \"Never\", \"PreemptLowerPriority\""
+        ),
+        "{err}"
+    );
+    let err = parse_err("apiVersion: v1\nkind: PriorityClass\nmetadata: {name: x}\nvalue: 1\n");
+    assert!(err.to_string().contains("no matches for kind"), "{err}");
+}
+
+#[test]
 fn minimal_manifests_of_every_kind_parse_without_warnings() {
     let pod_spec = "{containers: [{name: c, image: nginx}]}";
     let template = format!("{{metadata: {{labels: {{a: b}}}}, spec: {pod_spec}}}");
@@ -1203,6 +1244,8 @@ fn minimal_manifests_of_every_kind_parse_without_warnings() {
         "apiVersion: v1\nkind: Event\nmetadata: {name: x}\ninvolvedObject: {kind: Pod, name: p}\n"
             .to_string(),
         "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: x}\nspec: {holderIdentity: x}\n"
+            .to_string(),
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: x}\nvalue: 1\n"
             .to_string(),
     ];
     let mut kinds = Vec::new();
