@@ -25,7 +25,7 @@ const EXIT_RUN_FAILED: u8 = 3;
     long_about = "kubesim replays scenarios (a cluster, Kubernetes manifests and a timeline of kubectl \
 commands and faults) in virtual time against faithful ports of the Kubernetes control plane. \
 The same scenario and seed always produce byte-identical outputs.",
-    after_help = "Examples:\n  kubesim run scenarios/quickstart.yaml\n  kubesim run scenarios/quickstart.yaml --seed 7 --out /tmp/qs\n  kubesim validate scenarios/quickstart.yaml"
+    after_help = "Examples:\n  kubesim run scenarios/quickstart.yaml\n  kubesim run scenarios/quickstart.yaml --seed 7 --out /tmp/qs\n  kubesim run scenarios/scheduling/preemption.yaml --explain --scheduler-config my-profile.yaml\n  kubesim validate scenarios/quickstart.yaml"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -50,6 +50,14 @@ enum Command {
         /// Stop with an error after this many events (default: the scenario's `maxEvents`).
         #[arg(long)]
         max_events: Option<u64>,
+        /// A KubeSchedulerConfiguration file (kubescheduler.config.k8s.io/v1) replacing the
+        /// scenario's scheduler configuration: profiles, plugins, weights, pluginConfig.
+        #[arg(long, value_name = "FILE")]
+        scheduler_config: Option<PathBuf>,
+        /// Also write scheduling.csv: every scheduling attempt, one row per node × plugin
+        /// (filter verdict and reason, raw, normalized and weighted score, chosen node).
+        #[arg(long)]
+        explain: bool,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -75,6 +83,8 @@ fn main() -> ExitCode {
             out,
             until,
             max_events,
+            scheduler_config,
+            explain,
             quiet,
         } => run(
             &scenario,
@@ -82,7 +92,9 @@ fn main() -> ExitCode {
                 seed,
                 until,
                 max_events,
+                explain,
             },
+            scheduler_config.as_deref(),
             out,
             quiet,
         ),
@@ -124,11 +136,29 @@ fn validate(path: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run(path: &Path, opts: RunOptions, out: Option<PathBuf>, quiet: bool) -> ExitCode {
-    let scenario = match load(path, quiet) {
+fn run(
+    path: &Path,
+    opts: RunOptions,
+    scheduler_config: Option<&Path>,
+    out: Option<PathBuf>,
+    quiet: bool,
+) -> ExitCode {
+    let mut scenario = match load(path, quiet) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if let Some(config) = scheduler_config {
+        let before = scenario.warnings.len();
+        if let Err(e) = scenario.set_scheduler_config_file(config) {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        if !quiet {
+            for w in &scenario.warnings[before..] {
+                eprintln!("warning: {w}");
+            }
+        }
+    }
     let out = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let mut sim = Simulation::new(scenario, &opts);
     let until = sim.cluster().until();
@@ -193,9 +223,14 @@ fn run(path: &Path, opts: RunOptions, out: Option<PathBuf>, quiet: bool) -> Exit
             events_per_s
         );
         println!(
-            "outputs: {}/ (trace.csv: {} rows, summary.json, kubectl.txt, pods.csv, perf.json)",
+            "outputs: {}/ (trace.csv: {} rows, summary.json, kubectl.txt, pods.csv{}, perf.json)",
             out.display(),
-            sim.cluster().trace().rows().len()
+            sim.cluster().trace().rows().len(),
+            if sim.explains() {
+                ", scheduling.csv"
+            } else {
+                ""
+            }
         );
         if !results.is_empty() {
             println!(

@@ -182,6 +182,17 @@ impl PodTable {
     /// Writes `pods.csv`: a header and one row per pod, ordered by (created time, namespace,
     /// name, uid).
     pub fn write_csv<W: Write>(&self, w: W) -> std::io::Result<()> {
+        self.write_csv_with(w, &[], |_| Vec::new())
+    }
+
+    /// `write_csv` with extra columns appended, their values given per pod UID (other
+    /// components' per-pod figures, e.g. the scheduler's attempts).
+    pub fn write_csv_with<W: Write>(
+        &self,
+        w: W,
+        extra_header: &[&str],
+        extra: impl Fn(&Uid) -> Vec<String>,
+    ) -> std::io::Result<()> {
         let mut rows: Vec<(&Uid, &PodRow)> = self.rows.iter().collect();
         let s = |i: u32| self.strings[i as usize].as_str();
         rows.sort_by(|(ua, a), (ub, b)| {
@@ -200,9 +211,11 @@ impl PodTable {
             }
         };
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(POD_TABLE_HEADER)?;
+        let mut header: Vec<&str> = POD_TABLE_HEADER.to_vec();
+        header.extend_from_slice(extra_header);
+        out.write_record(&header)?;
         for (uid, r) in rows {
-            out.write_record([
+            let mut record: Vec<String> = [
                 s(r.namespace),
                 r.name.as_str(),
                 &uid.to_string(),
@@ -216,7 +229,12 @@ impl PodTable {
                 &r.restarts.to_string(),
                 r.final_phase.as_str(),
                 s(r.reason),
-            ])?;
+            ]
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+            record.extend(extra(uid));
+            out.write_record(&record)?;
         }
         out.flush()
     }

@@ -9,7 +9,7 @@ pub use node::{parse_size, ContainerBehavior, ImageSpec, KubeletModel, RunFor, R
 
 use serde::Deserialize;
 
-use crate::engine::{parse_duration, SimDuration, MILLISECOND, MINUTE, SECOND};
+use crate::engine::{parse_duration, SimDuration, MICROSECOND, MILLISECOND, MINUTE, SECOND};
 
 /// The whole model file (`models/default.yaml`). Every field has the default documented in
 /// docs/models.md, so a model file only states what it changes.
@@ -24,6 +24,7 @@ pub struct Model {
     pub kubelet: KubeletModel,
     pub runtime: RuntimeModel,
     pub node_lifecycle: NodeLifecycleModel,
+    pub scheduler: SchedulerModel,
 }
 
 impl Default for Model {
@@ -37,6 +38,7 @@ impl Default for Model {
             kubelet: KubeletModel::default(),
             runtime: RuntimeModel::default(),
             node_lifecycle: NodeLifecycleModel::default(),
+            scheduler: SchedulerModel::default(),
         }
     }
 }
@@ -201,6 +203,7 @@ impl Model {
         }
         self.runtime.validate()?;
         self.node_lifecycle.validate()?;
+        self.scheduler.validate()?;
         Ok(())
     }
 }
@@ -346,6 +349,47 @@ impl NodeLifecycleModel {
             if !(rate >= 0.0 && rate.is_finite()) {
                 return Err(format!("{path}: must be a finite number >= 0"));
             }
+        }
+        Ok(())
+    }
+}
+
+/// kube-scheduler's own costs: how long one scheduling attempt takes in virtual time, and its
+/// API client's rate limits (KubeSchedulerConfiguration clientConnection).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct SchedulerModel {
+    /// Fixed cost of one scheduling attempt (queue pop, snapshot update, PreFilter, host
+    /// selection, assume).
+    #[serde(deserialize_with = "de_duration")]
+    pub attempt_base: SimDuration,
+    /// Added per node the attempt ran Filter on (and scored), so large clusters cost more.
+    #[serde(deserialize_with = "de_duration")]
+    pub attempt_per_node: SimDuration,
+    /// The scheduler's client QPS and burst (clientConnection.qps 50, burst 100 in
+    /// pkg/scheduler/apis/config/v1/defaults.go). Bindings and status updates share them.
+    pub client_qps: f64,
+    pub client_burst: u32,
+}
+
+impl Default for SchedulerModel {
+    fn default() -> Self {
+        SchedulerModel {
+            attempt_base: 200 * MICROSECOND,
+            attempt_per_node: 2 * MICROSECOND,
+            client_qps: 50.0,
+            client_burst: 100,
+        }
+    }
+}
+
+impl SchedulerModel {
+    fn validate(&self) -> Result<(), String> {
+        if !(self.client_qps > 0.0 && self.client_qps.is_finite()) {
+            return Err("scheduler.clientQps: must be a finite number > 0".into());
+        }
+        if self.client_burst == 0 {
+            return Err("scheduler.clientBurst: must be at least 1".into());
         }
         Ok(())
     }

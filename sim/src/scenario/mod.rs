@@ -24,6 +24,8 @@ use crate::engine::{
 use crate::model::Model;
 use crate::network::CONTROL_PLANE;
 use crate::node::{Kubelet, NodeSetup};
+use crate::scheduler::config::{KubeSchedulerConfiguration, Registry};
+use crate::scheduler::{Scheduler, SchedulerSetup};
 use crate::trace::Record;
 use std::sync::Arc;
 
@@ -134,12 +136,34 @@ pub struct Scenario {
     pub behavior_rules: Vec<crate::node::BehaviorRule>,
     pub actions: Vec<TimedAction>,
     pub expectations: Vec<Expectation>,
+    /// kube-scheduler's configuration (validated) and where it came from.
+    pub scheduler_config: KubeSchedulerConfiguration,
+    pub scheduler_config_source: String,
+    /// Whether to write `scheduling.csv`.
+    pub explain: bool,
     /// Warnings about the input (unknown or unmodelled manifest fields, deprecated APIs).
     pub warnings: Vec<String>,
     pub source: PathBuf,
 }
 
 impl Scenario {
+    /// Replaces the scheduler configuration with a KubeSchedulerConfiguration file
+    /// (`--scheduler-config`). Errors name the file and the field.
+    pub fn set_scheduler_config_file(&mut self, path: &Path) -> Result<(), ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            err(format!(
+                "{}: cannot read scheduler configuration: {e}",
+                path.display()
+            ))
+        })?;
+        let source = path.display().to_string();
+        let (config, warnings) = parse_scheduler_config(&text, &source)?;
+        self.warnings.extend(warnings);
+        self.scheduler_config = config;
+        self.scheduler_config_source = source;
+        Ok(())
+    }
+
     /// Loads a scenario file; manifests and models it names are resolved against its folder.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let text = std::fs::read_to_string(path)
@@ -164,6 +188,29 @@ impl Scenario {
         };
         c.compile(file)
     }
+}
+
+/// Parses and validates a KubeSchedulerConfiguration; returns it with its warnings.
+fn parse_scheduler_config(
+    text: &str,
+    source: &str,
+) -> Result<(KubeSchedulerConfiguration, Vec<String>), ScenarioError> {
+    let config: KubeSchedulerConfiguration =
+        crate::model::from_yaml_strict(text, source).map_err(err)?;
+    let (_, warnings) = SchedulerSetup::new(
+        config.clone(),
+        Registry::default(),
+        Default::default(),
+        false,
+    )
+    .map_err(|e| err(format!("{source}: {e}")))?;
+    Ok((
+        config,
+        warnings
+            .into_iter()
+            .map(|w| format!("{source}: {w}"))
+            .collect(),
+    ))
 }
 
 /// The images on each node's disk at the start, by node name.
@@ -203,6 +250,31 @@ impl Compiler {
             }
         };
         let (nodes, preloaded_images) = self.nodes(&f.cluster)?;
+        let (scheduler_config, scheduler_config_source) = match &f.scheduler.config {
+            None => (KubeSchedulerConfiguration::default(), "default".to_string()),
+            Some(serde_yaml::Value::String(p)) => {
+                let path = self.base.join(p);
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    self.at(
+                        "scheduler.config",
+                        format!(
+                            "cannot read scheduler configuration {}: {e}",
+                            path.display()
+                        ),
+                    )
+                })?;
+                let (c, w) = parse_scheduler_config(&text, &path.display().to_string())?;
+                self.warnings.extend(w);
+                (c, p.clone())
+            }
+            Some(v) => {
+                let text = serde_yaml::to_string(v).map_err(|e| self.at("scheduler.config", e))?;
+                let source = format!("{}: scheduler.config", self.source_name);
+                let (c, w) = parse_scheduler_config(&text, &source)?;
+                self.warnings.extend(w);
+                (c, "inline".to_string())
+            }
+        };
         let mut behavior_rules = Vec::new();
         for (i, r) in f.container_behaviors.into_iter().enumerate() {
             r.behavior
@@ -251,6 +323,9 @@ impl Compiler {
             behavior_rules,
             actions,
             expectations,
+            scheduler_config,
+            scheduler_config_source,
+            explain: f.scheduler.explain,
             warnings: std::mem::take(&mut self.warnings),
             source: self.base.join(&self.source_name),
         })
@@ -854,6 +929,8 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     pub until: Option<SimDuration>,
     pub max_events: Option<u64>,
+    /// Write `scheduling.csv` even if the scenario does not ask for it.
+    pub explain: bool,
 }
 
 /// A scenario set up on a cluster, ready to run, and its results afterwards.
@@ -862,6 +939,9 @@ pub struct Simulation {
     seed: u64,
     cluster: Cluster,
     kubectl: ComponentId,
+    scheduler: ComponentId,
+    /// `--explain`: write scheduling.csv.
+    explain: bool,
     stop: Option<StopReason>,
 }
 
@@ -911,6 +991,23 @@ impl Simulation {
                     as Box<dyn crate::client::Component>
             })),
         );
+        let (setup, _) = SchedulerSetup::new(
+            scenario.scheduler_config.clone(),
+            Registry::default(),
+            scenario.model.scheduler.clone(),
+            scenario.explain || opts.explain,
+        )
+        .expect("the scheduler configuration was validated when the scenario loaded");
+        let setup = Arc::new(setup);
+        let restart_setup = setup.clone();
+        let scheduler = cluster.add_component(
+            crate::scheduler::COMPONENT,
+            CONTROL_PLANE,
+            Box::new(Scheduler::new(setup)),
+            Some(Box::new(move || {
+                Box::new(Scheduler::new(restart_setup.clone())) as Box<dyn crate::client::Component>
+            })),
+        );
         let kubectl =
             cluster.add_component("kubectl", CONTROL_PLANE, Box::new(Kubectl::new()), None);
         for (tag, action) in scenario.actions.iter().enumerate() {
@@ -940,6 +1037,8 @@ impl Simulation {
             seed,
             cluster,
             kubectl,
+            scheduler,
+            explain: opts.explain,
             stop: None,
         }
     }
@@ -1103,6 +1202,53 @@ impl Simulation {
         }
     }
 
+    /// Whether the run writes `scheduling.csv`.
+    pub fn explains(&self) -> bool {
+        self.scenario.explain || self.explain
+    }
+
+    /// The scheduler component.
+    pub fn scheduler(&self) -> &Scheduler {
+        self.cluster
+            .component::<Scheduler>(self.scheduler)
+            .expect("the scheduler component")
+    }
+
+    /// The scheduler's figures for `summary.json`: attempts and outcomes, and the scheduling
+    /// latency of bound pods (first queued → Binding done) as percentiles.
+    fn scheduler_summary(&self) -> serde_json::Value {
+        let s = self.scheduler();
+        let st = s.stats();
+        let mut latencies: Vec<u64> = s
+            .pod_metrics()
+            .values()
+            .filter_map(|m| m.bound_at.map(|b| b - m.queued_at))
+            .collect();
+        latencies.sort_unstable();
+        let pct = |p: usize| -> serde_json::Value {
+            if latencies.is_empty() {
+                return serde_json::Value::Null;
+            }
+            // Nearest rank.
+            let rank = (p * latencies.len()).div_ceil(100).max(1);
+            json!(latencies[rank - 1])
+        };
+        let attempts: Vec<u32> = s.pod_metrics().values().map(|m| m.attempts).collect();
+        let (active, backoff, unschedulable) = s.queue_counts();
+        json!({
+            "attempts": st.attempts,
+            "scheduled": st.scheduled,
+            "unschedulable_attempts": st.unschedulable,
+            "error_attempts": st.errors,
+            "binding_errors": st.bind_errors,
+            "preemption_victims": st.preemption_victims,
+            "pods_seen": attempts.len(),
+            "max_attempts_per_pod": attempts.iter().max().copied().unwrap_or(0),
+            "pending_at_end": {"active": active, "backoff": backoff, "unschedulable": unschedulable},
+            "scheduling_latency_ns": {"p50": pct(50), "p90": pct(90), "p99": pct(99), "max": latencies.last()},
+        })
+    }
+
     /// The deterministic headline figures of the run (`summary.json`).
     pub fn summary(&self) -> serde_json::Value {
         let api = self.cluster.api();
@@ -1147,6 +1293,7 @@ impl Simulation {
             "api": {"requests": stats.requests, "errors_by_code": errors, "watch_events": stats.watch_events},
             "network_messages_dropped": self.cluster.network().messages_dropped(),
             "kubectl_errors": self.cluster.component::<Kubectl>(self.kubectl).map_or(0, |k| k.errors()),
+            "scheduler": self.scheduler_summary(),
             "warnings": self.scenario.warnings,
             "expectations": expectations,
         })
@@ -1182,10 +1329,27 @@ impl Simulation {
         std::fs::write(dir.join("summary.json"), summary)?;
         std::fs::write(dir.join("kubectl.txt"), self.transcript_text())?;
         let f = std::fs::File::create(dir.join("pods.csv"))?;
-        self.cluster
-            .api()
-            .pod_table()
-            .write_csv(std::io::BufWriter::new(f))?;
+        let metrics = self.scheduler().pod_metrics();
+        self.cluster.api().pod_table().write_csv_with(
+            std::io::BufWriter::new(f),
+            &["scheduling_attempts", "scheduling_latency_ns"],
+            |uid| match metrics.get(uid) {
+                Some(m) => vec![
+                    m.attempts.to_string(),
+                    m.bound_at
+                        .map(|b| (b - m.queued_at).to_string())
+                        .unwrap_or_default(),
+                ],
+                None => vec![String::new(), String::new()],
+            },
+        )?;
+        if self.explains() {
+            let f = std::fs::File::create(dir.join("scheduling.csv"))?;
+            crate::scheduler::write_explain_csv(
+                self.scheduler().explanations(),
+                std::io::BufWriter::new(f),
+            )?;
+        }
         Ok(())
     }
 }

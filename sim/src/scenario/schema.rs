@@ -27,10 +27,24 @@ pub struct ScenarioFile {
     /// What containers do, by image (and optionally container name): see docs/models.md.
     #[serde(default)]
     pub container_behaviors: Vec<BehaviorRuleSpec>,
+    /// kube-scheduler's configuration and explanations.
+    #[serde(default)]
+    pub scheduler: SchedulerSpec,
     #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
     #[serde(default)]
     pub expect: Vec<Expectation>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SchedulerSpec {
+    /// A KubeSchedulerConfiguration: a file path relative to the scenario, or inline.
+    #[serde(default)]
+    pub config: Option<serde_yaml::Value>,
+    /// Write `scheduling.csv` (one row per attempt × node × plugin).
+    #[serde(default)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

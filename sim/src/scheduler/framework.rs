@@ -3,7 +3,7 @@
 //! Mirrors pkg/scheduler/framework/{interface.go,types.go,cycle_state.go}.
 
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::api::resource::pod_requests;
@@ -258,7 +258,7 @@ pub struct NodeInfo {
     /// Image sizes on the node by every name they are known under (normalized with
     /// `:latest`). How many nodes have each image is kept by the snapshot
     /// (`Snapshot::image_num_nodes`), not here, so adding a node touches no other node.
-    pub image_states: HashMap<Name, i64>,
+    pub image_states: BTreeMap<Name, i64>,
     /// Bumped on every change, so callers can tell a stale copy.
     pub generation: u64,
 }
@@ -276,7 +276,7 @@ impl NodeInfo {
             requested: Resource::default(),
             non_zero_requested: Resource::default(),
             allocatable,
-            image_states: HashMap::new(),
+            image_states: BTreeMap::new(),
             generation: 0,
         };
         info.set_images();
@@ -377,9 +377,9 @@ pub struct Snapshot {
     /// Objects some plugins look up beyond nodes and pods (the informer listers upstream
     /// plugins take from the handle).
     pub listers: Listers,
-    index: HashMap<Name, usize>,
+    index: BTreeMap<Name, usize>,
     /// How many nodes have each image (createImageExistenceMap).
-    image_num_nodes: HashMap<Name, i32>,
+    image_num_nodes: BTreeMap<Name, i32>,
 }
 
 /// The listers plugins use: Services, ReplicationControllers and ReplicaSets for
@@ -835,6 +835,26 @@ pub trait Plugin {
         scores: &mut [i64],
     ) -> Option<Status> {
         None
+    }
+
+    /// Reserve: the pod is assumed on `node`; reserve what the plugin tracks. A failure
+    /// unreserves every Reserve plugin and fails the attempt.
+    fn reserve(&self, state: &mut CycleState, pod: &PodInfo, node: &str) -> Status {
+        Status::success()
+    }
+
+    /// Unreserve: undo `reserve` (binding failed or a later plugin rejected the pod).
+    fn unreserve(&self, state: &mut CycleState, pod: &PodInfo, node: &str) {}
+
+    /// Permit: approve (Success) or reject the pod on `node` before binding. kubesim does not
+    /// model waiting pods: a Wait status is treated as a rejection.
+    fn permit(&self, state: &mut CycleState, pod: &PodInfo, node: &str) -> Status {
+        Status::success()
+    }
+
+    /// PreBind: work that must succeed before the Binding is written.
+    fn pre_bind(&self, state: &mut CycleState, pod: &PodInfo, node: &str) -> Status {
+        Status::success()
     }
 }
 

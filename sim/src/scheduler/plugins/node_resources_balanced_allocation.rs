@@ -2,7 +2,7 @@
 //! each other once the pod is placed. Mirrors pkg/scheduler/framework/plugins/noderesources/
 //! balanced_allocation.go, args validation from config/validation/validation_pluginargs.go.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use serde_yaml::Value;
 
@@ -52,7 +52,7 @@ impl BalancedAllocation {
     /// names, every weight 1), then the plugin.
     pub fn from_args(resources: &[ResourceSpec]) -> Result<BalancedAllocation, String> {
         let mut errs = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         let path = FieldPath::new("resources");
         for (i, r) in resources.iter().enumerate() {
             if !seen.insert(r.name.as_str()) {
