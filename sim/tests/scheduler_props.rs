@@ -67,15 +67,28 @@ fn run(
             .admin_request("cluster-bootstrap", Request::Create { object: node })
             .unwrap();
     }
+    for value in [100, 1000] {
+        let class = object(&format!(
+            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {{name: p{value}}}\nvalue: {value}"
+        ));
+        cluster
+            .admin_request("kubectl", Request::Create { object: class })
+            .unwrap();
+    }
     for (i, p) in pods.iter().enumerate() {
+        let class = if p.priority > 0 {
+            format!("priorityClassName: p{}, ", p.priority)
+        } else {
+            String::new()
+        };
         let ports = p
             .host_port
             .map(|hp| format!(", ports: [{{containerPort: 80, hostPort: {hp}}}]"))
             .unwrap_or_default();
         let pod = object(&format!(
             "apiVersion: v1\nkind: Pod\nmetadata: {{name: p-{i}, namespace: default, labels: {{app: a{}}}}}\n\
-             spec: {{priority: {}, containers: [{{name: c, image: busybox, resources: {{requests: {{cpu: {}m, memory: {}Mi}}}}{ports}}}]}}",
-            i % 3, p.priority, p.cpu_milli, p.memory_mi
+             spec: {{{class}containers: [{{name: c, image: busybox, resources: {{requests: {{cpu: {}m, memory: {}Mi}}}}{ports}}}]}}",
+            i % 3, p.cpu_milli, p.memory_mi
         ));
         cluster
             .admin_request("kubectl", Request::Create { object: pod })
@@ -159,6 +172,8 @@ profiles:
   - schedulerName: default-scheduler
     percentageOfNodesToScore: 100
     plugins:
+      multiPoint:
+        enabled: [{name: FirstFit}]
       score:
         disabled: [{name: "*"}]
         enabled: [{name: FirstFit}]

@@ -262,14 +262,8 @@ impl SchedulerConfig {
     ) -> Result<SchedulerConfig, String> {
         let de = serde_yaml::Deserializer::from_str(text);
         let raw: KubeSchedulerConfiguration =
-            serde_path_to_error::deserialize(de).map_err(|e| {
-                let path = e.path().to_string();
-                if path == "." {
-                    format!("{source}: {}", e.inner())
-                } else {
-                    format!("{source}: {path}: {}", e.inner())
-                }
-            })?;
+            // serde_yaml's message already names the field's path and the line.
+            serde_path_to_error::deserialize(de).map_err(|e| format!("{source}: {}", e.inner()))?;
         SchedulerConfig::build(&raw, registry).map_err(|e| format!("{source}: {e}"))
     }
 
@@ -566,6 +560,31 @@ fn build_profile(
                 "{path}.pluginConfig[{k}]: plugin {:?} is not enabled in profile {:?}, args ignored",
                 pc.name, profile.scheduler_name
             ));
+        }
+    }
+    // A plugin enabled at Filter or Score alone whose state comes from its PreFilter or
+    // PreScore fails every attempt (as upstream's would); say so at load time.
+    for (needs, point, has, has_name) in [
+        (Points::FILTER, "filter", Points::PRE_FILTER, "preFilter"),
+        (Points::SCORE, "score", Points::PRE_SCORE, "preScore"),
+    ] {
+        let enabled_at = |pt: Points, p: &Profile| -> Vec<usize> {
+            match pt {
+                Points::FILTER => p.filter.clone(),
+                Points::PRE_FILTER => p.pre_filter.clone(),
+                Points::PRE_SCORE => p.pre_score.clone(),
+                _ => p.score.iter().map(|(i, _)| *i).collect(),
+            }
+        };
+        let at_has = enabled_at(has, &profile);
+        for i in enabled_at(needs, &profile) {
+            let plugin = &profile.plugins[i];
+            if plugin.points().contains(has) && !at_has.contains(&i) {
+                warnings.push(format!(
+                    "{path}.plugins: plugin {:?} is enabled at {point} but not at {has_name}, which it implements; its {point} may fail for want of its {has_name} state (enable it under multiPoint)",
+                    plugin.name()
+                ));
+            }
         }
     }
     if profile.queue_sort.is_none() {

@@ -2,9 +2,7 @@
 //! terms and existing pods' anti-affinity), preferred terms as a score. Port of
 //! pkg/scheduler/framework/plugins/interpodaffinity/{plugin,filtering,scoring}.go.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::api::selector::{LabelSelector, Requirement, SelectorOperator};
@@ -33,8 +31,8 @@ pub const DEFAULT_HARD_POD_AFFINITY_WEIGHT: i32 = 1;
 const PRE_FILTER_STATE_KEY: &str = "PreFilterInterPodAffinity";
 const PRE_SCORE_STATE_KEY: &str = "PreScoreInterPodAffinity";
 
-/// Maps with a fixed hasher: iteration order depends only on the insertions.
-type Map<K, V> = HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
+/// Ordered maps, so that iteration never depends on hashing (docs/ARCHITECTURE.md).
+type Map<K, V> = BTreeMap<K, V>;
 
 /// The plugin with its `InterPodAffinityArgs`.
 pub struct InterPodAffinity {

@@ -2,9 +2,7 @@
 //! (`whenUnsatisfiable: DoNotSchedule`) and as a score (`ScheduleAnyway`). Port of
 //! pkg/scheduler/framework/plugins/podtopologyspread/{plugin,common,filtering,scoring}.go.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::api::selector::{LabelSelector, Requirement, SelectorOperator};
@@ -43,9 +41,8 @@ const INVALID_SCORE: i64 = -1;
 /// criticalPaths start at math.MaxInt32 (filtering.go: newCriticalPaths).
 const MAX_INT32: i64 = i32::MAX as i64;
 
-/// Maps with a fixed hasher: iteration order depends only on the insertions, so a run is
-/// reproducible.
-type Map<K, V> = HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
+/// Ordered maps, so that iteration never depends on hashing (docs/ARCHITECTURE.md).
+type Map<K, V> = BTreeMap<K, V>;
 
 /// How the plugin fills in constraints for pods that have none
 /// (config.PodTopologySpreadConstraintsDefaulting).
