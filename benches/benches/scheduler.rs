@@ -58,7 +58,8 @@ fn bench_scheduling(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(PODS_PER_ITER as u64));
     for nodes in [500, 5000] {
-        let base = cluster(nodes);
+        let mut base = cluster(nodes);
+        base.update_order();
         group.bench_function(format!("{nodes}_nodes"), |b| {
             b.iter_batched(
                 || {
@@ -66,6 +67,7 @@ fn bench_scheduling(c: &mut Criterion) {
                     for &i in base.order() {
                         cache.add_node(base.snapshot().nodes[i as usize].node.clone());
                     }
+                    cache.update_order();
                     cache
                 },
                 |mut cache| {

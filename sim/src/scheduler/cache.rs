@@ -16,8 +16,10 @@ pub struct Cache {
     /// The node tree: zone keys in order of first appearance, each with its nodes in order
     /// of addition.
     zones: Vec<(String, Vec<Name>)>,
-    /// Snapshot indexes in node tree order (nodeTree.list: round-robin over zones).
+    /// Snapshot indexes in node tree order (nodeTree.list: round-robin over zones), rebuilt
+    /// lazily after nodes come or go.
     order: Vec<u32>,
+    order_stale: bool,
     /// Where each pod the cache holds is, by UID.
     pod_nodes: BTreeMap<Uid, Name>,
     /// Pods assumed by the scheduler and not yet confirmed by the informer.
@@ -53,12 +55,20 @@ impl Cache {
     pub fn snapshot_mut(&mut self) -> &mut Snapshot {
         &mut self.snapshot
     }
-    /// Snapshot indexes in node tree order.
+    /// Brings the node tree order up to date; call before `order` after nodes changed.
+    pub fn update_order(&mut self) {
+        if self.order_stale {
+            self.rebuild_order();
+            self.order_stale = false;
+        }
+    }
+    /// Snapshot indexes in node tree order (as of the last `update_order`).
     pub fn order(&self) -> &[u32] {
+        debug_assert!(!self.order_stale, "update_order first");
         &self.order
     }
     pub fn node_count(&self) -> usize {
-        self.order.len()
+        self.snapshot.len()
     }
     pub fn is_assumed(&self, uid: Uid) -> bool {
         self.assumed.contains_key(&uid)
@@ -92,7 +102,7 @@ impl Cache {
             Some((_, nodes)) => nodes.push(name),
             None => self.zones.push((zone, vec![name])),
         }
-        self.rebuild_order();
+        self.order_stale = true;
     }
 
     pub fn update_node(&mut self, node: Arc<Object>) {
@@ -109,7 +119,7 @@ impl Cache {
                 Some((_, nodes)) => nodes.push(name),
                 None => self.zones.push((new_zone, vec![name])),
             }
-            self.rebuild_order();
+            self.order_stale = true;
         }
     }
 
@@ -131,15 +141,14 @@ impl Cache {
             self.assumed.remove(&p.pod.meta.uid);
         }
         self.remove_from_zone(&node.meta.name, &zone_key(&info.node));
-        self.rebuild_order();
+        self.order_stale = true;
     }
 
     /// AssumePod: the pod counts on `node` from now, before its Binding commits.
     pub fn assume_pod(&mut self, pod: Arc<PodInfo>, node: &Name) {
         let uid = pod.pod.meta.uid;
         self.remove_pod_by_uid(uid);
-        if let Some(n) = self.snapshot.get_mut(node) {
-            n.add_pod(pod);
+        if self.snapshot.add_pod(node, pod) {
             self.pod_nodes.insert(uid, node.clone());
             self.assumed.insert(uid, node.clone());
         }
@@ -158,8 +167,7 @@ impl Cache {
         let node = pod.spec().node_name.clone();
         self.assumed.remove(&uid);
         self.remove_pod_by_uid(uid);
-        if let Some(n) = self.snapshot.get_mut(&node) {
-            n.add_pod(pod);
+        if self.snapshot.add_pod(&node.clone(), pod) {
             self.pod_nodes.insert(uid, node);
         }
     }
@@ -172,9 +180,7 @@ impl Cache {
 
     fn remove_pod_by_uid(&mut self, uid: Uid) {
         if let Some(node) = self.pod_nodes.remove(&uid) {
-            if let Some(n) = self.snapshot.get_mut(&node) {
-                n.remove_pod(uid);
-            }
+            self.snapshot.remove_pod(&node, uid);
         }
     }
 
@@ -209,6 +215,7 @@ mod tests {
         ] {
             c.add_node(node(n, z));
         }
+        c.update_order();
         let names: Vec<&str> = c
             .order()
             .iter()
@@ -216,6 +223,7 @@ mod tests {
             .collect();
         assert_eq!(names, ["a1", "b1", "c1", "a2", "b2", "a3"]);
         c.remove_node(&node("b1", "b"));
+        c.update_order();
         let names: Vec<&str> = c
             .order()
             .iter()

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::api::resource::pod_requests;
 use crate::api::types::{
-    Body, Name, Node, Object, Pod, PodSpec, Protocol, ResourceList, ResourceName,
+    Body, Name, Node, Object, Pod, PodSpec, Protocol, ResourceList, ResourceName, Taint,
 };
 use crate::engine::SimTime;
 
@@ -245,6 +245,10 @@ pub fn non_zero_requests(spec: &PodSpec) -> (i64, i64) {
 #[derive(Clone, Debug)]
 pub struct NodeInfo {
     pub node: Arc<Object>,
+    /// `spec.unschedulable` and `spec.taints`, copied out of the node object so that the
+    /// per-node filters read them from here (the node object is cold in the cache).
+    pub unschedulable: bool,
+    pub taints: Box<[Taint]>,
     pub pods: Vec<Arc<PodInfo>>,
     /// The subset of `pods` with pod (anti-)affinity, for InterPodAffinity.
     pub pods_with_affinity: Vec<Arc<PodInfo>>,
@@ -267,7 +271,11 @@ impl NodeInfo {
     /// Panics if `node` is not a Node: callers build NodeInfos from node informers only.
     pub fn new(node: Arc<Object>) -> NodeInfo {
         let allocatable = Resource::from_list(&node_of(&node).status.allocatable);
+        let spec = &node_of(&node).spec;
+        let (unschedulable, taints) = (spec.unschedulable, spec.taints.clone().into_boxed_slice());
         let mut info = NodeInfo {
+            unschedulable,
+            taints,
             node,
             pods: Vec::new(),
             pods_with_affinity: Vec::new(),
@@ -286,6 +294,8 @@ impl NodeInfo {
     /// Replaces the node object (labels, taints, allocatable, images may have changed).
     pub fn set_node(&mut self, node: Arc<Object>) {
         self.allocatable = Resource::from_list(&node_of(&node).status.allocatable);
+        self.unschedulable = node_of(&node).spec.unschedulable;
+        self.taints = node_of(&node).spec.taints.clone().into_boxed_slice();
         self.node = node;
         self.set_images();
         self.generation += 1;
@@ -380,6 +390,12 @@ pub struct Snapshot {
     index: BTreeMap<Name, usize>,
     /// How many nodes have each image (createImageExistenceMap).
     image_num_nodes: BTreeMap<Name, i32>,
+    /// Pods with pod (anti-)affinity and with required anti-affinity over all nodes
+    /// (upstream keeps the lists havePodsWithAffinityNodeInfoList and
+    /// havePodsWithRequiredAntiAffinityNodeInfoList), so InterPodAffinity can skip its
+    /// per-node scan when there are none.
+    num_pods_with_affinity: usize,
+    num_pods_with_required_anti_affinity: usize,
 }
 
 /// The listers plugins use: Services, ReplicationControllers and ReplicaSets for
@@ -406,8 +422,42 @@ impl Snapshot {
     pub fn get(&self, node: &str) -> Option<&NodeInfo> {
         self.index.get(node).map(|&i| &self.nodes[i])
     }
-    pub fn get_mut(&mut self, node: &str) -> Option<&mut NodeInfo> {
-        self.index.get(node).map(|&i| &mut self.nodes[i])
+    /// Adds a pod to a node (NodeInfo.AddPod). Returns false if the node is unknown.
+    pub fn add_pod(&mut self, node: &str, pod: Arc<PodInfo>) -> bool {
+        let Some(&i) = self.index.get(node) else {
+            return false;
+        };
+        self.num_pods_with_affinity += pod.has_affinity() as usize;
+        self.num_pods_with_required_anti_affinity += pod.has_required_anti_affinity() as usize;
+        self.nodes[i].add_pod(pod);
+        true
+    }
+
+    /// Removes a pod from a node by UID. Returns whether it was there.
+    pub fn remove_pod(&mut self, node: &str, uid: crate::api::types::Uid) -> bool {
+        let Some(&i) = self.index.get(node) else {
+            return false;
+        };
+        let Some(pod) = self.nodes[i]
+            .pods
+            .iter()
+            .find(|p| p.pod.meta.uid == uid)
+            .cloned()
+        else {
+            return false;
+        };
+        self.num_pods_with_affinity -= pod.has_affinity() as usize;
+        self.num_pods_with_required_anti_affinity -= pod.has_required_anti_affinity() as usize;
+        self.nodes[i].remove_pod(uid)
+    }
+
+    /// Pods with pod affinity or anti-affinity terms, over all nodes.
+    pub fn num_pods_with_affinity(&self) -> usize {
+        self.num_pods_with_affinity
+    }
+    /// Pods with required anti-affinity terms, over all nodes.
+    pub fn num_pods_with_required_anti_affinity(&self) -> usize {
+        self.num_pods_with_required_anti_affinity
     }
     pub fn position(&self, node: &str) -> Option<usize> {
         self.index.get(node).copied()
@@ -426,6 +476,8 @@ impl Snapshot {
     /// Appends a node (the caller keeps node-tree order).
     pub fn push(&mut self, info: NodeInfo) {
         self.count_images(&info, 1);
+        self.num_pods_with_affinity += info.pods_with_affinity.len();
+        self.num_pods_with_required_anti_affinity += info.pods_with_required_anti_affinity.len();
         self.index.insert(Name::new(info.name()), self.nodes.len());
         self.nodes.push(info);
     }
@@ -454,6 +506,8 @@ impl Snapshot {
         let i = self.index.remove(node)?;
         let info = self.nodes.remove(i);
         self.count_images(&info, -1);
+        self.num_pods_with_affinity -= info.pods_with_affinity.len();
+        self.num_pods_with_required_anti_affinity -= info.pods_with_required_anti_affinity.len();
         for (j, n) in self.nodes.iter().enumerate().skip(i) {
             self.index.insert(Name::new(n.name()), j);
         }

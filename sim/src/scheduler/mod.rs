@@ -364,6 +364,7 @@ impl Scheduler {
         if let Some(m) = self.metrics.get_mut(&pod.pod.meta.uid) {
             m.attempts += 1;
         }
+        self.cache.update_order();
         let profile = &self.config.profiles[profile_idx];
         let attempt = schedule_pod(
             profile,

@@ -4,7 +4,7 @@
 //! (PriorityQueue) without QueueingHints: a cluster event moves a pod back when the event is
 //! one that a plugin which rejected the pod registered for (EventsToRegister).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::framework::{Plugin, PodInfo, QueuedPodInfo};
@@ -122,6 +122,9 @@ pub struct SchedulingQueue {
     heap: Vec<Slot>,
     backoff: BTreeMap<(SimTime, u64), (PodKey, u64)>,
     entries: BTreeMap<PodKey, Entry>,
+    /// The keys of the entries in `Location::Unschedulable` (unschedulablePods), so that a
+    /// cluster event looks only at those.
+    unschedulable: BTreeSet<PodKey>,
     seq: u64,
     /// schedulingCycle and moveRequestCycle.
     scheduling_cycle: u64,
@@ -141,6 +144,7 @@ impl SchedulingQueue {
             heap: Vec::new(),
             backoff: BTreeMap::new(),
             entries: BTreeMap::new(),
+            unschedulable: BTreeSet::new(),
             seq: 0,
             scheduling_cycle: 0,
             move_request_cycle: 0,
@@ -225,6 +229,7 @@ impl SchedulingQueue {
     }
 
     fn move_to_active(&mut self, key: PodKey) {
+        self.unschedulable.remove(&key);
         let Some(e) = self.entries.get_mut(&key) else {
             return;
         };
@@ -241,6 +246,7 @@ impl SchedulingQueue {
     }
 
     fn move_to_backoff(&mut self, key: PodKey) {
+        self.unschedulable.remove(&key);
         let expiry = match self.entries.get(&key) {
             Some(e) => self.backoff_time(&e.info),
             None => return,
@@ -323,6 +329,7 @@ impl SchedulingQueue {
     /// Delete: the pod is gone (or was bound by someone).
     pub fn delete(&mut self, key: &PodKey) {
         self.entries.remove(key);
+        self.unschedulable.remove(key);
     }
 
     /// Pop: the next pod to schedule, now in flight. Attempts counts this attempt.
@@ -378,26 +385,26 @@ impl SchedulingQueue {
         } else {
             e.location = Location::Unschedulable;
             e.generation += 1;
+            self.unschedulable.insert(key.clone());
         }
     }
 
     /// MoveAllToActiveOrBackoffQueue for one event. Returns how many pods moved.
     pub fn move_all_to_active_or_backoff(&mut self, event: ClusterEvent, now: SimTime) -> usize {
         self.move_request_cycle = self.scheduling_cycle;
-        let mut keys: Vec<PodKey> = self
-            .entries
+        let keys: Vec<PodKey> = self
+            .unschedulable
             .iter()
-            .filter(|(_, e)| {
-                e.location == Location::Unschedulable
-                    && (e.info.unschedulable_plugins.is_empty()
-                        || e.info
-                            .unschedulable_plugins
-                            .iter()
-                            .any(|p| plugin_interested(p, event)))
+            .filter(|k| {
+                let e = &self.entries[*k];
+                e.info.unschedulable_plugins.is_empty()
+                    || e.info
+                        .unschedulable_plugins
+                        .iter()
+                        .any(|p| plugin_interested(p, event))
             })
-            .map(|(k, _)| k.clone())
+            .cloned()
             .collect();
-        keys.sort();
         let moved = keys.len();
         for key in keys {
             if self.is_backing_off(&self.entries[&key].info, now) {
@@ -429,16 +436,15 @@ impl SchedulingQueue {
     /// flushUnschedulablePodsLeftover: pods unschedulable for longer than
     /// POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION move back.
     pub fn flush_unschedulable_leftover(&mut self, now: SimTime) -> usize {
-        let mut keys: Vec<PodKey> = self
-            .entries
+        let keys: Vec<PodKey> = self
+            .unschedulable
             .iter()
-            .filter(|(_, e)| {
-                e.location == Location::Unschedulable
-                    && now.saturating_sub(e.info.timestamp) > POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION
+            .filter(|k| {
+                now.saturating_sub(self.entries[*k].info.timestamp)
+                    > POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION
             })
-            .map(|(k, _)| k.clone())
+            .cloned()
             .collect();
-        keys.sort();
         let moved = keys.len();
         for key in keys {
             if self.is_backing_off(&self.entries[&key].info, now) {

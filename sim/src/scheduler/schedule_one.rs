@@ -172,7 +172,8 @@ impl Handle for FrameworkHandle<'_> {
         self.snapshot
     }
     fn run_filter_plugins(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        run_filter_plugins(self.profile, state, pod, node, None)
+        let active = active_filters(self.profile, state);
+        run_filter_plugins(self.profile, &active, state, pod, node, None)
     }
     fn run_pre_filter_extension_add_pod(
         &self,
@@ -214,19 +215,32 @@ impl Handle for FrameworkHandle<'_> {
     }
 }
 
-/// RunFilterPlugins: the first plugin that does not return Success decides.
+/// The profile's Filter plugins this cycle runs: those whose PreFilter did not return Skip.
+fn active_filters(profile: &Profile, state: &CycleState) -> Vec<usize> {
+    profile
+        .filter
+        .iter()
+        .copied()
+        .filter(|&i| {
+            !state
+                .skip_filter_plugins
+                .contains(&profile.plugins[i].name())
+        })
+        .collect()
+}
+
+/// RunFilterPlugins over `active` (from `active_filters`): the first plugin that does not
+/// return Success decides.
 fn run_filter_plugins(
     profile: &Profile,
+    active: &[usize],
     state: &CycleState,
     pod: &PodInfo,
     node: &NodeInfo,
     mut explain: Option<&mut Vec<ExplainRow>>,
 ) -> Status {
-    for &i in &profile.filter {
+    for &i in active {
         let p = &profile.plugins[i];
-        if state.skip_filter_plugins.contains(&p.name()) {
-            continue;
-        }
         let mut s = p.filter(state, pod, node);
         if let Some(rows) = explain.as_deref_mut() {
             rows.push(ExplainRow {
@@ -496,12 +510,14 @@ fn find_nodes_that_fit_pod(
         }
     };
 
+    let active = active_filters(profile, &attempt.state);
     // Nominated node first (evaluateNominatedNode).
     let nominated = pod.body().status.rare.nominated_node_name.clone();
     if !nominated.is_empty() {
         if let Some(ni) = snapshot.position(&nominated) {
             let status = run_filter_plugins(
                 profile,
+                &active,
                 &attempt.state,
                 pod,
                 &snapshot.nodes[ni],
@@ -530,6 +546,7 @@ fn find_nodes_that_fit_pod(
         processed += 1;
         let status = run_filter_plugins(
             profile,
+            &active,
             &attempt.state,
             pod,
             &snapshot.nodes[ni],

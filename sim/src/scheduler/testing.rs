@@ -69,9 +69,7 @@ pub fn snapshot(nodes: Vec<NodeInfo>, pods: &[Arc<PodInfo>]) -> Snapshot {
     let mut snapshot = Snapshot::new(nodes);
     for p in pods {
         let node = p.spec().node_name.clone();
-        if let Some(n) = snapshot.get_mut(&node) {
-            n.add_pod(p.clone());
-        }
+        snapshot.add_pod(&node, p.clone());
     }
     snapshot
 }

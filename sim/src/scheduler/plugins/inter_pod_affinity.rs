@@ -402,7 +402,8 @@ impl InterPodAffinity {
 
         // getExistingAntiAffinityCounts over the nodes with pods with required anti-affinity.
         let mut existing = TopologyCounts::default();
-        for node in &snapshot.nodes {
+        let any_existing = snapshot.num_pods_with_required_anti_affinity() > 0;
+        for node in snapshot.nodes.iter().filter(|_| any_existing) {
             for p in &node.pods_with_required_anti_affinity {
                 existing.update_with_existing_anti_affinity(
                     p,
@@ -502,12 +503,7 @@ impl InterPodAffinity {
             return None;
         }
         // Unless the incoming pod has preferred terms, only pods with affinity matter.
-        if !has_constraints
-            && snapshot
-                .nodes
-                .iter()
-                .all(|n| n.pods_with_affinity.is_empty())
-        {
+        if !has_constraints && snapshot.num_pods_with_affinity() == 0 {
             return None;
         }
         let namespaces = &snapshot.listers.namespaces;

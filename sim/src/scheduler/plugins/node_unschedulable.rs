@@ -31,7 +31,7 @@ impl Plugin for NodeUnschedulable {
     }
 
     fn filter(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        if !node.node().spec.unschedulable {
+        if !node.unschedulable {
             return Status::success();
         }
         // A pod that tolerates the unschedulable taint also tolerates `spec.unschedulable`.

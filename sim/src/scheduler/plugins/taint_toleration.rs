@@ -61,7 +61,7 @@ impl Plugin for TaintToleration {
     }
 
     fn filter(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        match find_untolerated_taint(&node.node().spec.taints, &pod.spec().tolerations) {
+        match find_untolerated_taint(&node.taints, &pod.spec().tolerations) {
             None => Status::success(),
             Some(_) => Status::unresolvable(ERR_REASON_UNTOLERATED),
         }
@@ -82,7 +82,7 @@ impl Plugin for TaintToleration {
 
     fn score(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
         Ok(count_intolerable_prefer_no_schedule(
-            &node.node().spec.taints,
+            &node.taints,
             &pod.spec().tolerations,
         ))
     }
