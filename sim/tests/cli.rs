@@ -212,3 +212,31 @@ fn invalid_object_is_reported_before_the_run_unless_expected() {
         "{transcript}"
     );
 }
+
+#[test]
+fn explain_writes_scheduling_csv_and_a_bad_scheduler_config_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "tiny.yaml", GOOD);
+    let (code, stdout, stderr) = kubesim(&["run", &s, "--out", "res", "--explain"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("scheduling.csv"), "{stdout}");
+    assert!(dir.path().join("res/scheduling.csv").is_file());
+
+    let bad = write(
+        dir.path(),
+        "sched.yaml",
+        "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\npercentageOfNodesToScore: 101\n",
+    );
+    let (code, _, stderr) = kubesim(
+        &["run", &s, "--out", "res2", "--scheduler-config", &bad],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "sched.yaml: percentageOfNodesToScore: Invalid value: 101: not in valid range [0-100]"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("res2").exists());
+}

@@ -73,9 +73,36 @@ fn every_scenario_meets_its_expectations() {
     }
 }
 
+/// Every file a run writes (trace.csv, summary.json, kubectl.txt, pods.csv, and
+/// scheduling.csv when the scenario asks for explanations), by name.
+fn all_outputs(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let (_, _, _, sim) = run(path, None);
+    let dir = tempfile::tempdir().unwrap();
+    sim.write_files(dir.path()).unwrap();
+    std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn same_seed_gives_byte_identical_outputs() {
     for path in scenario_files() {
+        let (a, b) = (all_outputs(&path), all_outputs(&path));
+        assert!(a.contains_key("pods.csv"), "{}", path.display());
+        for (name, bytes) in &a {
+            assert!(
+                b.get(name) == Some(bytes),
+                "{}: {name} differs between two runs",
+                path.display()
+            );
+        }
         let a = run(&path, None);
         let b = run(&path, None);
         assert!(

@@ -1,6 +1,7 @@
 //! FirstFit: a Score plugin that gives the whole score to the feasible node that comes first in
-//! the cluster's node order, so the profile places each pod on the first node that fits.
-//! Combine with `percentageOfNodesToScore: 100` so every node is considered.
+//! the cluster's node order (the order nodes entered the scheduler's cache: listed by name at
+//! start, then as they are added), so the profile places each pod on the first node that
+//! fits. Combine with `percentageOfNodesToScore: 100` so every node is considered.
 
 use crate::api::types::Name;
 use crate::scheduler::framework::{
