@@ -980,6 +980,27 @@ impl Condition {
 }
 
 /// Finds a condition by type in a condition list.
+/// GetZoneKey (staging/src/k8s.io/component-helpers/node/topology/helpers.go): a node's
+/// region and zone labels (GA, then the beta failure-domain ones) as `region:\0:zone`, empty
+/// when the node has neither. The node lifecycle controller's zones and the scheduler's node
+/// tree both key on it.
+pub fn zone_key(node: &Object) -> String {
+    let labels = &node.meta.labels;
+    let get = |ga: &str, beta: &str| labels.get(ga).or_else(|| labels.get(beta)).unwrap_or("");
+    let region = get(
+        "topology.kubernetes.io/region",
+        "failure-domain.beta.kubernetes.io/region",
+    );
+    let zone = get(
+        "topology.kubernetes.io/zone",
+        "failure-domain.beta.kubernetes.io/zone",
+    );
+    if region.is_empty() && zone.is_empty() {
+        return String::new();
+    }
+    format!("{region}:\x00:{zone}")
+}
+
 pub fn find_condition<'a>(conditions: &'a [Condition], type_: &str) -> Option<&'a Condition> {
     conditions.iter().find(|c| c.type_ == type_)
 }

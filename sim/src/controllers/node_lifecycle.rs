@@ -10,8 +10,8 @@ use std::sync::Arc;
 use crate::api::request::{DeleteOptions, Request, StatusReason};
 use crate::api::server::{TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE};
 use crate::api::types::{
-    find_condition, Body, Condition, ConditionStatus, Kind, Name, Object, Taint, TaintEffect,
-    Toleration,
+    find_condition, zone_key, Body, Condition, ConditionStatus, Kind, Name, Object, Taint,
+    TaintEffect, Toleration,
 };
 use crate::client::{
     Component, Ctx, Delta, Informer, InformerConfig, Message, RequestId, TokenBucket,
@@ -98,31 +98,6 @@ fn match_taint(a: &Taint, b: &Taint) -> bool {
 /// taintutils.TaintExists.
 fn taint_exists(taints: &[Taint], t: &Taint) -> bool {
     taints.iter().any(|x| match_taint(x, t))
-}
-
-/// nodetopology.GetZoneKey: region and zone labels (GA, then the beta failure-domain ones),
-/// empty when the node has neither.
-fn zone_key(node: &Object) -> String {
-    let labels = &node.meta.labels;
-    let get = |ga: &str, beta: &str| {
-        labels
-            .get(ga)
-            .or_else(|| labels.get(beta))
-            .unwrap_or("")
-            .to_string()
-    };
-    let region = get(
-        "topology.kubernetes.io/region",
-        "failure-domain.beta.kubernetes.io/region",
-    );
-    let zone = get(
-        "topology.kubernetes.io/zone",
-        "failure-domain.beta.kubernetes.io/zone",
-    );
-    if region.is_empty() && zone.is_empty() {
-        return String::new();
-    }
-    format!("{region}:\x00:{zone}")
 }
 
 /// v1helper.GetMatchingTolerations: whether every taint is tolerated, and the toleration that

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::framework::{NodeInfo, PodInfo, Snapshot};
-use crate::api::types::{Name, Object, Uid};
+use crate::api::types::{zone_key, Name, Object, Uid};
 
 /// The cache.
 #[derive(Default)]
@@ -24,24 +24,6 @@ pub struct Cache {
     pod_nodes: BTreeMap<Uid, Name>,
     /// Pods assumed by the scheduler and not yet confirmed by the informer.
     assumed: BTreeMap<Uid, Name>,
-}
-
-/// utilnode.GetZoneKey: region and zone labels, empty when neither is set.
-pub fn zone_key(node: &Object) -> String {
-    let labels = &node.meta.labels;
-    let get = |ga: &str, beta: &str| labels.get(ga).or_else(|| labels.get(beta)).unwrap_or("");
-    let region = get(
-        "topology.kubernetes.io/region",
-        "failure-domain.beta.kubernetes.io/region",
-    );
-    let zone = get(
-        "topology.kubernetes.io/zone",
-        "failure-domain.beta.kubernetes.io/zone",
-    );
-    if region.is_empty() && zone.is_empty() {
-        return String::new();
-    }
-    format!("{region}:\x00:{zone}")
 }
 
 impl Cache {

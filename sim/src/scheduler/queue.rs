@@ -405,6 +405,12 @@ impl SchedulingQueue {
             })
             .cloned()
             .collect();
+        self.requeue(keys, now)
+    }
+
+    /// Moves unschedulable pods back: to backoffQ while they are backing off, else to
+    /// activeQ. Returns how many moved.
+    fn requeue(&mut self, keys: Vec<PodKey>, now: SimTime) -> usize {
         let moved = keys.len();
         for key in keys {
             if self.is_backing_off(&self.entries[&key].info, now) {
@@ -445,15 +451,7 @@ impl SchedulingQueue {
             })
             .cloned()
             .collect();
-        let moved = keys.len();
-        for key in keys {
-            if self.is_backing_off(&self.entries[&key].info, now) {
-                self.move_to_backoff(key);
-            } else {
-                self.move_to_active(key);
-            }
-        }
-        moved
+        self.requeue(keys, now)
     }
 }
 

@@ -182,17 +182,7 @@ impl Handle for FrameworkHandle<'_> {
         pod_to_add: &PodInfo,
         node: &NodeInfo,
     ) -> Status {
-        for &i in &self.profile.pre_filter {
-            let p = &self.profile.plugins[i];
-            if state.skip_filter_plugins.contains(&p.name()) {
-                continue;
-            }
-            let s = p.add_pod(state, pod, pod_to_add, node);
-            if !s.is_success() {
-                return s;
-            }
-        }
-        Status::success()
+        self.run_pre_filter_extension(state, |p, state| p.add_pod(state, pod, pod_to_add, node))
     }
     fn run_pre_filter_extension_remove_pod(
         &self,
@@ -201,12 +191,26 @@ impl Handle for FrameworkHandle<'_> {
         pod_to_remove: &PodInfo,
         node: &NodeInfo,
     ) -> Status {
+        self.run_pre_filter_extension(state, |p, state| {
+            p.remove_pod(state, pod, pod_to_remove, node)
+        })
+    }
+}
+
+impl FrameworkHandle<'_> {
+    /// Runs a PreFilterExtensions method over the PreFilter plugins that did not Skip; the
+    /// first failure decides.
+    fn run_pre_filter_extension(
+        &self,
+        state: &mut CycleState,
+        mut call: impl FnMut(&dyn crate::scheduler::framework::Plugin, &mut CycleState) -> Status,
+    ) -> Status {
         for &i in &self.profile.pre_filter {
             let p = &self.profile.plugins[i];
             if state.skip_filter_plugins.contains(&p.name()) {
                 continue;
             }
-            let s = p.remove_pod(state, pod, pod_to_remove, node);
+            let s = call(p.as_ref(), state);
             if !s.is_success() {
                 return s;
             }
