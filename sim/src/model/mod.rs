@@ -25,6 +25,7 @@ pub struct Model {
     pub runtime: RuntimeModel,
     pub node_lifecycle: NodeLifecycleModel,
     pub scheduler: SchedulerModel,
+    pub controller_manager: ControllerManagerModel,
 }
 
 impl Default for Model {
@@ -39,6 +40,7 @@ impl Default for Model {
             runtime: RuntimeModel::default(),
             node_lifecycle: NodeLifecycleModel::default(),
             scheduler: SchedulerModel::default(),
+            controller_manager: ControllerManagerModel::default(),
         }
     }
 }
@@ -204,6 +206,7 @@ impl Model {
         self.runtime.validate()?;
         self.node_lifecycle.validate()?;
         self.scheduler.validate()?;
+        self.controller_manager.validate()?;
         Ok(())
     }
 }
@@ -390,6 +393,66 @@ impl SchedulerModel {
         }
         if self.client_burst == 0 {
             return Err("scheduler.clientBurst: must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// kube-controller-manager's workload controllers: their API client's rate limits, how many
+/// workers each runs, and what one sync costs in virtual time
+/// (cmd/kube-controller-manager/app/options, pkg/controller/*/config/v1alpha1/defaults.go).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct ControllerManagerModel {
+    /// `--kube-api-qps` (20) and `--kube-api-burst` (30): each controller's client.
+    pub kube_api_qps: f64,
+    pub kube_api_burst: u32,
+    /// `--concurrent-replicaset-syncs` (5).
+    pub concurrent_replicaset_syncs: u32,
+    /// `--concurrent-rc-syncs` (5).
+    pub concurrent_rc_syncs: u32,
+    /// `--concurrent-deployment-syncs` (5).
+    pub concurrent_deployment_syncs: u32,
+    /// `--concurrent-job-syncs` (5).
+    pub concurrent_job_syncs: u32,
+    /// `--concurrent-gc-syncs` (20).
+    pub concurrent_gc_syncs: u32,
+    /// Virtual time one sync of one object takes (its worker is busy meanwhile).
+    #[serde(deserialize_with = "de_duration")]
+    pub sync_duration: SimDuration,
+}
+
+impl Default for ControllerManagerModel {
+    fn default() -> Self {
+        ControllerManagerModel {
+            kube_api_qps: 20.0,
+            kube_api_burst: 30,
+            concurrent_replicaset_syncs: 5,
+            concurrent_rc_syncs: 5,
+            concurrent_deployment_syncs: 5,
+            concurrent_job_syncs: 5,
+            concurrent_gc_syncs: 20,
+            sync_duration: 100 * MICROSECOND,
+        }
+    }
+}
+
+impl ControllerManagerModel {
+    fn validate(&self) -> Result<(), String> {
+        if !(self.kube_api_qps > 0.0 && self.kube_api_qps.is_finite()) {
+            return Err("controllerManager.kubeApiQps: must be a finite number > 0".into());
+        }
+        for (path, v) in [
+            ("controllerManager.kubeApiBurst", self.kube_api_burst),
+            ("controllerManager.concurrentReplicasetSyncs", self.concurrent_replicaset_syncs),
+            ("controllerManager.concurrentRcSyncs", self.concurrent_rc_syncs),
+            ("controllerManager.concurrentDeploymentSyncs", self.concurrent_deployment_syncs),
+            ("controllerManager.concurrentJobSyncs", self.concurrent_job_syncs),
+            ("controllerManager.concurrentGcSyncs", self.concurrent_gc_syncs),
+        ] {
+            if v == 0 {
+                return Err(format!("{path}: must be at least 1"));
+            }
         }
         Ok(())
     }
