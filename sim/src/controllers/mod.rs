@@ -2,6 +2,11 @@
 //! [`crate::client::Component`] that sees the world only through its informers and changes it
 //! only through API requests.
 
+pub mod controller_utils;
+pub mod deployment;
+pub mod garbage_collector;
+pub mod job;
 pub mod node_lifecycle;
+pub mod replica_set;
 
 pub use node_lifecycle::NodeLifecycleController;
