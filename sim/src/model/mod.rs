@@ -444,11 +444,26 @@ impl ControllerManagerModel {
         }
         for (path, v) in [
             ("controllerManager.kubeApiBurst", self.kube_api_burst),
-            ("controllerManager.concurrentReplicasetSyncs", self.concurrent_replicaset_syncs),
-            ("controllerManager.concurrentRcSyncs", self.concurrent_rc_syncs),
-            ("controllerManager.concurrentDeploymentSyncs", self.concurrent_deployment_syncs),
-            ("controllerManager.concurrentJobSyncs", self.concurrent_job_syncs),
-            ("controllerManager.concurrentGcSyncs", self.concurrent_gc_syncs),
+            (
+                "controllerManager.concurrentReplicasetSyncs",
+                self.concurrent_replicaset_syncs,
+            ),
+            (
+                "controllerManager.concurrentRcSyncs",
+                self.concurrent_rc_syncs,
+            ),
+            (
+                "controllerManager.concurrentDeploymentSyncs",
+                self.concurrent_deployment_syncs,
+            ),
+            (
+                "controllerManager.concurrentJobSyncs",
+                self.concurrent_job_syncs,
+            ),
+            (
+                "controllerManager.concurrentGcSyncs",
+                self.concurrent_gc_syncs,
+            ),
         ] {
             if v == 0 {
                 return Err(format!("{path}: must be at least 1"));

@@ -61,6 +61,18 @@ pub enum KubectlAction {
         target: Target,
         replicas: i32,
     },
+    /// `kubectl set image TYPE/NAME CONTAINER=IMAGE ...` (`*` names every container).
+    SetImage {
+        target: Target,
+        images: Vec<(Name, Name)>,
+        /// `--record`: the command line, for the `kubernetes.io/change-cause` annotation.
+        change_cause: Option<String>,
+    },
+    /// `kubectl rollout pause|resume deployment/NAME`.
+    RolloutPause {
+        target: Target,
+        pause: bool,
+    },
 }
 
 /// What a command addresses: objects by kind and names, or by selector, or from files.
@@ -160,6 +172,7 @@ struct Flags {
     cascade: Option<String>,
     overwrite: bool,
     replicas: Option<i32>,
+    record: bool,
     patch: Option<String>,
     patch_type: Option<String>,
     subresource: Option<String>,
@@ -351,10 +364,68 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
             }
             Ok(KubectlAction::Scale { target, replicas })
         }
-        "rollout" | "set" | "edit" | "rolling-update" | "expose" | "run" | "cordon"
-        | "uncordon" | "drain" | "taint" | "autoscale" => {
-            Err(format!("kubesim does not model `kubectl {verb}` yet"))
+        "set" => {
+            let mut flags = flags;
+            let Some(sub) = (!flags.positional.is_empty()).then(|| flags.positional.remove(0))
+            else {
+                return Err("error: a subcommand of `kubectl set` is required (image)".into());
+            };
+            if sub != "image" {
+                return Err(format!("kubesim does not model `kubectl set {sub}` yet"));
+            }
+            // CONTAINER=IMAGE pairs follow the resource arguments.
+            let split = flags
+                .positional
+                .iter()
+                .position(|p| p.contains('='))
+                .unwrap_or(flags.positional.len());
+            let pairs: Vec<String> = flags.positional.split_off(split);
+            if pairs.is_empty() {
+                return Err("error: at least one image update is required".into());
+            }
+            let mut images = Vec::new();
+            for p in &pairs {
+                let Some((c, i)) = p.split_once('=') else {
+                    return Err(format!(
+                        "error: invalid image update {p:?}: expected CONTAINER=IMAGE"
+                    ));
+                };
+                images.push((Name::from(c), Name::from(i)));
+            }
+            let target = target_from("set image", &flags, load)?;
+            let change_cause = flags
+                .record
+                .then(|| format!("kubectl {}", line.trim().trim_start_matches("kubectl ")));
+            Ok(KubectlAction::SetImage {
+                target,
+                images,
+                change_cause,
+            })
         }
+        "rollout" => {
+            let mut flags = flags;
+            let sub = (!flags.positional.is_empty()).then(|| flags.positional.remove(0));
+            match sub.as_deref() {
+                Some("pause") | Some("resume") => {
+                    let target = target_from("rollout", &flags, load)?;
+                    if target.kind != Some(Kind::Deployment) && target.objects.is_empty() {
+                        return Err(format!(
+                            "error: {} is not supported by rollout {}",
+                            target.kind.map_or("resource", |k| k.resource()),
+                            sub.as_deref().unwrap_or_default()
+                        ));
+                    }
+                    Ok(KubectlAction::RolloutPause {
+                        target,
+                        pause: sub.as_deref() == Some("pause"),
+                    })
+                }
+                Some(other) => Err(format!("kubesim does not model `kubectl rollout {other}` yet")),
+                None => Err("error: a subcommand of `kubectl rollout` is required (history, pause, restart, resume, status, undo)".into()),
+            }
+        }
+        "edit" | "rolling-update" | "expose" | "run" | "cordon" | "uncordon" | "drain"
+        | "taint" | "autoscale" => Err(format!("kubesim does not model `kubectl {verb}` yet")),
         other => Err(format!(
             "error: unknown command \"{other}\" for \"kubectl\""
         )),
@@ -416,8 +487,8 @@ fn parse_flags(verb: &str, args: &[String]) -> Result<Flags, String> {
             "-p" | "--patch" => f.patch = Some(value(&mut i, name, inline)?),
             "--type" => f.patch_type = Some(value(&mut i, name, inline)?),
             "--subresource" => f.subresource = Some(value(&mut i, name, inline)?),
-            "--record" | "--wait" | "--validate" | "--save-config" | "--show-labels"
-            | "--watch" | "-w" => {
+            "--record" => f.record = inline.is_none_or(|v| v == "true"),
+            "--wait" | "--validate" | "--save-config" | "--show-labels" | "--watch" | "-w" => {
                 if name == "--watch" || name == "-w" {
                     return Err(format!("kubesim: `kubectl {verb} --watch` never returns; take snapshots with `get` at the times you want instead"));
                 }
@@ -679,7 +750,10 @@ impl Kubectl {
                     }
                 }
             }
-            KubectlAction::Label { target, .. } | KubectlAction::Scale { target, .. } => {
+            KubectlAction::Label { target, .. }
+            | KubectlAction::Scale { target, .. }
+            | KubectlAction::SetImage { target, .. }
+            | KubectlAction::RolloutPause { target, .. } => {
                 if target.names.is_empty() && target.objects.is_empty() {
                     let kind = target.kind.expect("label has a kind");
                     self.send(ctx, tag, list_request(kind, &target), Step::Fetch);
@@ -887,6 +961,61 @@ impl Kubectl {
                             let line = format!("{} scaled", kind_slash_name(&o));
                             self.send(ctx, tag, req, Step::Simple { line });
                         }
+                        Some(KubectlAction::SetImage {
+                            images,
+                            change_cause,
+                            ..
+                        }) => match set_image_patch(&o, images, change_cause.as_deref()) {
+                            Ok(patch) => {
+                                let req = Request::Patch {
+                                    kind: o.kind(),
+                                    namespace: o.meta.namespace.clone(),
+                                    name: o.meta.name.clone(),
+                                    patch,
+                                    status: false,
+                                };
+                                let line = format!("{} image updated", kind_slash_name(&o));
+                                self.send(ctx, tag, req, Step::Simple { line });
+                            }
+                            Err(e) => self.fail(tag, e),
+                        },
+                        Some(KubectlAction::RolloutPause { pause, .. }) => {
+                            let crate::api::types::Body::Deployment(d) = &o.body else {
+                                self.fail(
+                                    tag,
+                                    format!(
+                                        "error: {} is not supported by rollout",
+                                        kind_slash_name(&o)
+                                    ),
+                                );
+                                continue;
+                            };
+                            // kubectl's polymorphichelpers (ObjectPauser/ObjectResumer):
+                            // pausing a paused deployment, or resuming a running one, is an
+                            // error.
+                            if d.paused == *pause {
+                                let what = if *pause {
+                                    "is already paused"
+                                } else {
+                                    "is not paused"
+                                };
+                                self.fail(
+                                    tag,
+                                    format!("error: deployments.apps \"{}\" {what}", o.meta.name),
+                                );
+                                continue;
+                            }
+                            let req = Request::Patch {
+                                kind: o.kind(),
+                                namespace: o.meta.namespace.clone(),
+                                name: o.meta.name.clone(),
+                                patch: serde_json::json!({ "spec": { "paused": pause } }),
+                                status: false,
+                            };
+                            let verb = if *pause { "paused" } else { "resumed" };
+                            let line = format!("{} {verb}", kind_slash_name(&o));
+                            self.send(ctx, tag, req, Step::Simple { line });
+                        }
                         _ => {}
                     }
                 }
@@ -953,6 +1082,81 @@ impl Component for Kubectl {
             _ => {}
         }
     }
+}
+
+/// `kubectl set image`: a merge patch replacing the containers of the pod template (or the
+/// pod) with the new images, and the change-cause annotation with `--record`.
+fn set_image_patch(
+    o: &Object,
+    images: &[(Name, Name)],
+    change_cause: Option<&str>,
+) -> Result<serde_json::Value, String> {
+    let mut json = crate::api::json::to_json(o);
+    let pointer = match o.kind() {
+        Kind::Pod => "/spec",
+        Kind::Deployment | Kind::ReplicaSet | Kind::ReplicationController | Kind::Job => {
+            "/spec/template/spec"
+        }
+        other => {
+            return Err(format!(
+                "error: {} does not have a pod template",
+                other.resource()
+            ))
+        }
+    };
+    let spec = json
+        .pointer_mut(pointer)
+        .ok_or_else(|| format!("error: {} has no pod template", kind_slash_name(o)))?;
+    let mut patch_spec = serde_json::Map::new();
+    for field in ["initContainers", "containers"] {
+        let Some(list) = spec.get_mut(field).and_then(|c| c.as_array_mut()) else {
+            continue;
+        };
+        let mut changed = false;
+        for c in list.iter_mut() {
+            let name = c
+                .get("name")
+                .and_then(|n| n.as_str())
+                .unwrap_or("")
+                .to_string();
+            for (want, image) in images {
+                if want == "*" || *want == name {
+                    c["image"] = serde_json::Value::String(image.to_string());
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            patch_spec.insert(field.to_string(), serde_json::Value::Array(list.clone()));
+        }
+    }
+    for (want, _) in images {
+        let found = want == "*"
+            || ["initContainers", "containers"].iter().any(|f| {
+                spec.get(*f).and_then(|c| c.as_array()).is_some_and(|l| {
+                    l.iter()
+                        .any(|c| c.get("name").and_then(|n| n.as_str()) == Some(want.as_str()))
+                })
+            });
+        if !found {
+            return Err(format!("error: unable to find container named \"{want}\""));
+        }
+    }
+    let mut patch = serde_json::Value::Object(Default::default());
+    let mut cursor = &mut patch;
+    for part in pointer.trim_start_matches('/').split('/') {
+        cursor = cursor
+            .as_object_mut()
+            .expect("object")
+            .entry(part)
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    }
+    *cursor = serde_json::Value::Object(patch_spec);
+    if let Some(cause) = change_cause {
+        patch["metadata"] =
+            serde_json::json!({"annotations": {"kubernetes.io/change-cause": cause}});
+    }
+    Ok(patch)
 }
 
 fn default_ns(o: &Object) -> Name {
@@ -1201,5 +1405,59 @@ mod tests {
             parse("scale deploy web").unwrap_err(),
             "error: required flag(s) \"replicas\" not set"
         );
+    }
+
+    #[test]
+    fn set_image_and_rollout_pause_parse_like_kubectl() {
+        match parse("kubectl set image deployment/nginx nginx=nginx:1.9.1 --record").unwrap() {
+            KubectlAction::SetImage {
+                target,
+                images,
+                change_cause,
+            } => {
+                assert_eq!(target.kind, Some(Kind::Deployment));
+                assert_eq!(target.names, vec![Name::from("nginx")]);
+                assert_eq!(
+                    images,
+                    vec![(Name::from("nginx"), Name::from("nginx:1.9.1"))]
+                );
+                assert_eq!(
+                    change_cause.as_deref(),
+                    Some("kubectl set image deployment/nginx nginx=nginx:1.9.1 --record")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(parse("set image deployment/nginx")
+            .unwrap_err()
+            .contains("at least one image update"));
+        assert!(matches!(
+            parse("rollout pause deployment/nginx").unwrap(),
+            KubectlAction::RolloutPause { pause: true, .. }
+        ));
+        assert!(matches!(
+            parse("rollout resume deploy nginx").unwrap(),
+            KubectlAction::RolloutPause { pause: false, .. }
+        ));
+        assert!(parse("rollout pause pod/x")
+            .unwrap_err()
+            .contains("not supported by rollout pause"));
+    }
+
+    #[test]
+    fn set_image_patch_replaces_only_the_named_containers_image() {
+        let o = crate::api::manifest::parse_manifests(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nginx}\nspec:\n  selector: {matchLabels: {app: nginx}}\n  template:\n    metadata: {labels: {app: nginx}}\n    spec: {containers: [{name: nginx, image: 'nginx:1.7.9'}, {name: side, image: busybox}]}\n",
+            "t",
+        )
+        .unwrap()
+        .remove(0)
+        .object;
+        let patch = set_image_patch(&o, &[("nginx".into(), "nginx:1.9.1".into())], None).unwrap();
+        let containers = &patch["spec"]["template"]["spec"]["containers"];
+        assert_eq!(containers[0]["image"], "nginx:1.9.1");
+        assert_eq!(containers[1]["image"], "busybox");
+        let err = set_image_patch(&o, &[("nope".into(), "x".into())], None).unwrap_err();
+        assert_eq!(err, "error: unable to find container named \"nope\"");
     }
 }
