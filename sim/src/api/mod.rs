@@ -8,6 +8,7 @@ pub mod printer;
 pub mod quantity;
 pub mod request;
 pub mod resource;
+pub mod rollout_table;
 pub mod selector;
 pub mod server;
 pub mod types;

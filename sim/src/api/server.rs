@@ -14,6 +14,7 @@ use crate::api::request::{
     DeleteOptions, FieldSelector, PropagationPolicy, Request, Response, Status, WatchEvent,
     WatchEventType, WatchRequest,
 };
+use crate::api::rollout_table::RolloutTable;
 use crate::api::selector::LabelSelector;
 use crate::api::types::*;
 use crate::api::validate;
@@ -100,6 +101,7 @@ pub struct ApiServer {
     stats: ApiStats,
     /// Every pod's lifecycle, from the committed writes (`pods.csv`).
     pod_table: PodTable,
+    rollout_table: RolloutTable,
     /// The built-in PriorityClasses, served as if stored until a write stores them (see
     /// [`ApiServer::new`]).
     system_priority_classes: Vec<Arc<Object>>,
@@ -128,6 +130,7 @@ impl ApiServer {
             node_ports: BTreeSet::new(),
             stats: ApiStats::default(),
             pod_table: PodTable::new(),
+            rollout_table: RolloutTable::new(),
             system_priority_classes: system_priority_class_objects(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -184,6 +187,11 @@ impl ApiServer {
     /// The lifecycle of every pod stored so far, for `pods.csv`.
     pub fn pod_table(&self) -> &PodTable {
         &self.pod_table
+    }
+
+    /// Every change of a Deployment's ReplicaSets' counts (`rollouts.csv`).
+    pub fn rollout_table(&self) -> &RolloutTable {
+        &self.rollout_table
     }
 
     /// Counts a request that failed before reaching the store (etcd unavailable).
@@ -1008,6 +1016,10 @@ impl ApiServer {
         let kind = new.or(old).expect("a change has a side").kind();
         if kind == Kind::Pod {
             self.pod_table
+                .observe(now, old.map(|o| &**o), new.map(|n| &**n));
+        }
+        if kind == Kind::ReplicaSet {
+            self.rollout_table
                 .observe(now, old.map(|o| &**o), new.map(|n| &**n));
         }
         let mut targets: BTreeSet<WatchId> =

@@ -1343,6 +1343,11 @@ impl Simulation {
                 None => vec![String::new(), String::new()],
             },
         )?;
+        let rollouts = self.cluster.api().rollout_table();
+        if !rollouts.is_empty() {
+            let f = std::fs::File::create(dir.join("rollouts.csv"))?;
+            rollouts.write_csv(std::io::BufWriter::new(f))?;
+        }
         if self.explains() {
             let f = std::fs::File::create(dir.join("scheduling.csv"))?;
             crate::scheduler::write_explain_csv(
