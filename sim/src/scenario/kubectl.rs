@@ -73,6 +73,21 @@ pub enum KubectlAction {
         target: Target,
         pause: bool,
     },
+    /// `kubectl rollout status deployment/NAME [--timeout=D]`: waits in virtual time.
+    RolloutStatus {
+        target: Target,
+        timeout: Option<crate::engine::SimDuration>,
+    },
+    /// `kubectl rollout history deployment/NAME [--revision=N]`.
+    RolloutHistory {
+        target: Target,
+        revision: i64,
+    },
+    /// `kubectl rollout undo deployment/NAME [--to-revision=N]`.
+    RolloutUndo {
+        target: Target,
+        to_revision: i64,
+    },
 }
 
 /// What a command addresses: objects by kind and names, or by selector, or from files.
@@ -173,6 +188,8 @@ struct Flags {
     overwrite: bool,
     replicas: Option<i32>,
     record: bool,
+    timeout: Option<crate::engine::SimDuration>,
+    revision: i64,
     patch: Option<String>,
     patch_type: Option<String>,
     subresource: Option<String>,
@@ -420,6 +437,28 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
                         pause: sub.as_deref() == Some("pause"),
                     })
                 }
+                Some(sub @ ("status" | "history" | "undo")) => {
+                    let target = target_from("rollout", &flags, load)?;
+                    if target.kind != Some(Kind::Deployment) || target.names.len() != 1 {
+                        return Err(format!(
+                            "kubesim: `kubectl rollout {sub}` takes one deployment (deployment/NAME)"
+                        ));
+                    }
+                    Ok(match sub {
+                        "status" => KubectlAction::RolloutStatus {
+                            target,
+                            timeout: flags.timeout,
+                        },
+                        "history" => KubectlAction::RolloutHistory {
+                            target,
+                            revision: flags.revision,
+                        },
+                        _ => KubectlAction::RolloutUndo {
+                            target,
+                            to_revision: flags.revision,
+                        },
+                    })
+                }
                 Some(other) => Err(format!("kubesim does not model `kubectl rollout {other}` yet")),
                 None => Err("error: a subcommand of `kubectl rollout` is required (history, pause, restart, resume, status, undo)".into()),
             }
@@ -495,7 +534,12 @@ fn parse_flags(verb: &str, args: &[String]) -> Result<Flags, String> {
             }
             "--timeout" => {
                 let v = value(&mut i, name, inline)?;
-                parse_duration(&v).map_err(|e| format!("error: {e}"))?;
+                let d = parse_duration(&v).map_err(|e| format!("error: {e}"))?;
+                f.timeout = (d > 0).then_some(d);
+            }
+            "--revision" | "--to-revision" => {
+                let v = value(&mut i, name, inline)?;
+                f.revision = v.parse().map_err(|_| format!("error: invalid argument \"{v}\" for \"{name}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))?;
             }
             _ => {
                 return Err(format!(
@@ -585,7 +629,9 @@ struct Invocation {
 /// What a reply means to the invocation that sent it.
 enum Step {
     /// A single request whose success line is `line`.
-    Simple { line: String },
+    Simple {
+        line: String,
+    },
     /// `apply`: the GET that decides between create and patch.
     ApplyGet {
         object: Box<Object>,
@@ -597,6 +643,13 @@ enum Step {
     DeleteList,
     /// `label`/`scale`: the GET before the patch.
     Fetch,
+    /// `rollout status`: a GET of the deployment, polled until the rollout is done.
+    RolloutStatusGet,
+    /// `rollout history|undo`: the deployment, then its ReplicaSets.
+    RolloutGet,
+    RolloutReplicaSets {
+        deployment: Arc<Object>,
+    },
 }
 
 /// The scenario's kubectl: runs timeline commands at their times and records what kubectl
@@ -606,6 +659,8 @@ pub struct Kubectl {
     scheduled: BTreeMap<u64, (SimTime, String, KubectlAction)>,
     running: BTreeMap<u64, Invocation>,
     pending: BTreeMap<RequestId, (u64, Step)>,
+    /// `rollout status` polls waiting for their next GET, by timer.
+    polls: BTreeMap<crate::client::TimerId, u64>,
     transcript: Vec<TranscriptEntry>,
     errors: u64,
 }
@@ -631,6 +686,7 @@ impl Kubectl {
             scheduled: BTreeMap::new(),
             running: BTreeMap::new(),
             pending: BTreeMap::new(),
+            polls: BTreeMap::new(),
             transcript: Vec::new(),
             errors: 0,
         }
@@ -749,6 +805,25 @@ impl Kubectl {
                         );
                     }
                 }
+            }
+            KubectlAction::RolloutStatus { target, .. } => {
+                let (kind, namespace, name) = named_targets(&target).remove(0);
+                let req = Request::Get {
+                    kind,
+                    namespace,
+                    name,
+                };
+                self.send(ctx, tag, req, Step::RolloutStatusGet);
+            }
+            KubectlAction::RolloutHistory { target, .. }
+            | KubectlAction::RolloutUndo { target, .. } => {
+                let (kind, namespace, name) = named_targets(&target).remove(0);
+                let req = Request::Get {
+                    kind,
+                    namespace,
+                    name,
+                };
+                self.send(ctx, tag, req, Step::RolloutGet);
             }
             KubectlAction::Label { target, .. }
             | KubectlAction::Scale { target, .. }
@@ -899,6 +974,108 @@ impl Kubectl {
                         options: options.clone(),
                     };
                     self.send(ctx, tag, req, Step::Simple { line });
+                }
+            }
+            (Step::RolloutStatusGet, Ok(Response::Object(d))) => {
+                let timeout = match self.running.get(&tag).map(|i| &i.action) {
+                    Some(KubectlAction::RolloutStatus { timeout, .. }) => *timeout,
+                    _ => None,
+                };
+                let started = self.running.get(&tag).map_or(now, |i| i.at);
+                match rollout_status(&d) {
+                    Err(e) => self.fail(tag, e),
+                    Ok((msg, done)) => {
+                        let repeated = self
+                            .running
+                            .get(&tag)
+                            .and_then(|i| i.output.last())
+                            .is_some_and(|l| *l == msg);
+                        if !repeated {
+                            self.out(tag, msg);
+                        }
+                        if !done {
+                            if timeout.is_some_and(|t| now >= started + t) {
+                                self.fail(tag, "error: timed out waiting for the condition".into());
+                            } else {
+                                // kubectl watches; kubesim polls once a second of virtual time.
+                                if let Some(inv) = self.running.get_mut(&tag) {
+                                    inv.queued.push_back((
+                                        Request::Get {
+                                            kind: Kind::Deployment,
+                                            namespace: d.meta.namespace.clone(),
+                                            name: d.meta.name.clone(),
+                                        },
+                                        Step::RolloutStatusGet,
+                                    ));
+                                    inv.in_flight = true; // held until the poll timer fires
+                                }
+                                let t = ctx.set_timer(crate::engine::SECOND, 0);
+                                self.polls.insert(t, tag);
+                                self.pending.remove(&id);
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+            (Step::RolloutGet, Ok(Response::Object(d))) => {
+                let selector = match &d.body {
+                    crate::api::types::Body::Deployment(dep) => Some(dep.selector.clone()),
+                    _ => None,
+                };
+                let req = Request::List {
+                    kind: Kind::ReplicaSet,
+                    namespace: Some(d.meta.namespace.clone()),
+                    label_selector: selector,
+                    field_selector: None,
+                };
+                self.send(ctx, tag, req, Step::RolloutReplicaSets { deployment: d });
+            }
+            (Step::RolloutReplicaSets { deployment }, Ok(Response::List { items, .. })) => {
+                let action = self.running.get(&tag).map(|i| i.action.clone());
+                let owned: Vec<Arc<Object>> = items
+                    .into_iter()
+                    .filter(|rs| {
+                        rs.meta
+                            .controller_ref()
+                            .is_some_and(|r| r.uid == deployment.meta.uid)
+                    })
+                    .collect();
+                match action {
+                    Some(KubectlAction::RolloutHistory { revision, .. }) => {
+                        match rollout_history(&deployment, &owned, revision) {
+                            Ok(lines) => {
+                                for l in lines {
+                                    self.out(tag, l);
+                                }
+                            }
+                            Err(e) => self.fail(tag, e),
+                        }
+                    }
+                    Some(KubectlAction::RolloutUndo { to_revision, .. }) => {
+                        match rollback_patch(&deployment, &owned, to_revision) {
+                            Ok(Some(patch)) => {
+                                let req = Request::Patch {
+                                    kind: Kind::Deployment,
+                                    namespace: deployment.meta.namespace.clone(),
+                                    name: deployment.meta.name.clone(),
+                                    patch,
+                                    status: false,
+                                };
+                                let line = format!("{} rolled back", kind_slash_name(&deployment));
+                                self.send(ctx, tag, req, Step::Simple { line });
+                            }
+                            Ok(None) => self.out(
+                                tag,
+                                format!(
+                                    "{} skipped rollback (current template already matches revision {to_revision})",
+                                    kind_slash_name(&deployment)
+                                ),
+                            ),
+                            Err(e) => self.fail(tag, e),
+                        }
+                    }
+                    _ => {}
                 }
             }
             (Step::Fetch, Ok(resp)) => {
@@ -1077,11 +1254,186 @@ impl Component for Kubectl {
 
     fn handle(&mut self, ctx: &mut Ctx, msg: Message) {
         match msg {
-            Message::Timer { tag, .. } => self.begin(ctx, tag),
+            Message::Timer { id, tag } => {
+                if let Some(inv_tag) = self.polls.remove(&id) {
+                    if let Some(inv) = self.running.get_mut(&inv_tag) {
+                        inv.in_flight = false;
+                    }
+                    self.send_next(ctx, inv_tag);
+                } else {
+                    self.begin(ctx, tag);
+                }
+            }
             Message::Response { id, result } => self.on_response(ctx, id, result),
             _ => {}
         }
     }
+}
+
+/// The revision annotation the Deployment controller keeps on ReplicaSets and Deployments.
+const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
+const CHANGE_CAUSE_ANNOTATION: &str = "kubernetes.io/change-cause";
+
+fn revision_of(o: &Object) -> i64 {
+    o.meta
+        .annotations
+        .get(REVISION_ANNOTATION)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
+
+/// DeploymentStatusViewer.Status (kubectl/pkg/polymorphichelpers/rollout_status.go): the
+/// message to print and whether the rollout is done; an error once the progress deadline
+/// has passed.
+fn rollout_status(o: &Object) -> Result<(String, bool), String> {
+    let crate::api::types::Body::Deployment(d) = &o.body else {
+        return Err(format!("error: {} is not a deployment", kind_slash_name(o)));
+    };
+    let name = &o.meta.name;
+    if o.meta.generation > d.status.observed_generation {
+        return Ok((
+            "Waiting for deployment spec update to be observed...".into(),
+            false,
+        ));
+    }
+    if crate::api::types::find_condition(&d.status.conditions, "Progressing")
+        .is_some_and(|c| c.reason() == "ProgressDeadlineExceeded")
+    {
+        return Err(format!(
+            "error: deployment {name:?} exceeded its progress deadline"
+        ));
+    }
+    let (replicas, updated, available) = (
+        d.replicas,
+        d.status.updated_replicas,
+        d.status.available_replicas,
+    );
+    if updated < replicas {
+        return Ok((format!("Waiting for deployment {name:?} rollout to finish: {updated} out of {replicas} new replicas have been updated..."), false));
+    }
+    if d.status.replicas > updated {
+        return Ok((format!("Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...", d.status.replicas - updated), false));
+    }
+    if available < updated {
+        return Ok((format!("Waiting for deployment {name:?} rollout to finish: {available} of {updated} updated replicas are available..."), false));
+    }
+    Ok((format!("deployment {name:?} successfully rolled out"), true))
+}
+
+/// DeploymentHistoryViewer.ViewHistory (kubectl/pkg/polymorphichelpers/history.go).
+fn rollout_history(
+    d: &Object,
+    owned: &[Arc<Object>],
+    revision: i64,
+) -> Result<Vec<String>, String> {
+    let mut history: BTreeMap<i64, &Arc<Object>> = BTreeMap::new();
+    for rs in owned {
+        let r = revision_of(rs);
+        if r > 0 {
+            history.insert(r, rs);
+        }
+    }
+    if revision > 0 {
+        let Some(rs) = history.get(&revision) else {
+            return Err("error: unable to find the specified revision".to_string());
+        };
+        let mut lines = vec![format!("{} with revision #{revision}", kind_slash_name(d))];
+        let text = crate::api::json::to_json(rs);
+        let template = text.pointer("/spec/template").cloned().unwrap_or_default();
+        lines.push(format!(
+            "Pod Template: {}",
+            serde_json::to_string(&template).unwrap_or_default()
+        ));
+        return Ok(lines);
+    }
+    let mut lines = vec![kind_slash_name(d), "REVISION  CHANGE-CAUSE".into()];
+    for (r, rs) in history {
+        let cause = rs
+            .meta
+            .annotations
+            .get(CHANGE_CAUSE_ANNOTATION)
+            .unwrap_or("<none>");
+        lines.push(format!("{r:<9} {cause}"));
+    }
+    lines.push(String::new());
+    Ok(lines)
+}
+
+/// DeploymentRollbacker.Rollback (kubectl/pkg/polymorphichelpers/rollback.go): the patch that
+/// puts revision `to_revision`'s pod template (the previous revision for 0) back, with its
+/// annotations; `None` when the template already matches.
+fn rollback_patch(
+    d: &Object,
+    owned: &[Arc<Object>],
+    to_revision: i64,
+) -> Result<Option<serde_json::Value>, String> {
+    let crate::api::types::Body::Deployment(dep) = &d.body else {
+        return Err(format!("error: {} is not a deployment", kind_slash_name(d)));
+    };
+    if dep.paused {
+        return Err(format!("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{}' and try again", d.meta.name));
+    }
+    let mut by_revision: BTreeMap<i64, &Arc<Object>> = BTreeMap::new();
+    for rs in owned {
+        by_revision.insert(revision_of(rs), rs);
+    }
+    let rs = if to_revision == 0 {
+        // The previous revision: the second highest.
+        let mut revs: Vec<i64> = by_revision.keys().copied().filter(|r| *r > 0).collect();
+        revs.sort_unstable();
+        if revs.len() < 2 {
+            return Err(
+                "error: no rollout history found for deployment ".to_string()
+                    + &format!("{:?}", d.meta.name.as_str()),
+            );
+        }
+        by_revision[&revs[revs.len() - 2]]
+    } else {
+        match by_revision.get(&to_revision) {
+            Some(rs) => *rs,
+            None => {
+                return Err(format!(
+                    "error: unable to find specified revision {to_revision} in history"
+                ))
+            }
+        }
+    };
+    let rs_json = crate::api::json::to_json(rs);
+    let mut template = rs_json
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or_default();
+    if let Some(labels) = template
+        .pointer_mut("/metadata/labels")
+        .and_then(|l| l.as_object_mut())
+    {
+        labels.remove("pod-template-hash");
+    }
+    let current = crate::api::json::to_json(d)
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or_default();
+    if current == template {
+        return Ok(None);
+    }
+    // The ReplicaSet's annotations go onto the Deployment, except the controller's own.
+    let skip = [
+        REVISION_ANNOTATION,
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+        LAST_APPLIED_ANNOTATION,
+    ];
+    let mut annotations = serde_json::Map::new();
+    for (k, v) in rs.meta.annotations.iter() {
+        if !skip.contains(&k) {
+            annotations.insert(k.to_string(), serde_json::Value::String(v.to_string()));
+        }
+    }
+    Ok(Some(serde_json::json!({
+        "metadata": {"annotations": annotations},
+        "spec": {"template": template},
+    })))
 }
 
 /// `kubectl set image`: a merge patch replacing the containers of the pod template (or the
@@ -1459,5 +1811,98 @@ mod tests {
         assert_eq!(containers[1]["image"], "busybox");
         let err = set_image_patch(&o, &[("nope".into(), "x".into())], None).unwrap_err();
         assert_eq!(err, "error: unable to find container named \"nope\"");
+    }
+
+    fn deployment(yaml_extra: &str) -> Object {
+        crate::api::manifest::parse_manifests(
+            &format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: nginx, namespace: default, uid: 00000000-0000-0000-0000-00000000000d}}\nspec:\n  replicas: 3\n  selector: {{matchLabels: {{app: nginx}}}}\n  template:\n    metadata: {{labels: {{app: nginx}}}}\n    spec: {{containers: [{{name: nginx, image: 'nginx:1.9.1'}}]}}\n{yaml_extra}"),
+            "t",
+        )
+        .unwrap()
+        .remove(0)
+        .object
+    }
+
+    fn replica_set(revision: i64, image: &str, cause: Option<&str>) -> Arc<Object> {
+        let cause = cause
+            .map(|c| format!(", kubernetes.io/change-cause: '{c}'"))
+            .unwrap_or_default();
+        Arc::new(
+            crate::api::manifest::parse_manifests(
+                &format!("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: nginx-{revision}\n  namespace: default\n  annotations: {{deployment.kubernetes.io/revision: '{revision}'{cause}}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: nginx, uid: 00000000-0000-0000-0000-00000000000d, controller: true}}]\nspec:\n  replicas: 0\n  selector: {{matchLabels: {{app: nginx}}}}\n  template:\n    metadata: {{labels: {{app: nginx, pod-template-hash: h{revision}}}}}\n    spec: {{containers: [{{name: nginx, image: '{image}'}}]}}\n"),
+                "t",
+            )
+            .unwrap()
+            .remove(0)
+            .object,
+        )
+    }
+
+    /// The messages of kubectl's DeploymentStatusViewer.Status
+    /// (staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go), one per branch.
+    #[test]
+    fn rollout_status_messages_match_kubectl() {
+        let with = |generation: i64, observed: i64, replicas: i32, updated: i32, available: i32| {
+            let mut d = deployment("");
+            d.meta.generation = generation;
+            if let crate::api::types::Body::Deployment(dep) = &mut d.body {
+                dep.status.observed_generation = observed;
+                dep.status.replicas = replicas;
+                dep.status.updated_replicas = updated;
+                dep.status.available_replicas = available;
+            }
+            rollout_status(&d).unwrap()
+        };
+        assert_eq!(with(0, 1, 1, 0, 1).0, "Waiting for deployment \"nginx\" rollout to finish: 0 out of 3 new replicas have been updated...");
+        assert_eq!(with(1, 1, 4, 3, 3).0, "Waiting for deployment \"nginx\" rollout to finish: 1 old replicas are pending termination...");
+        assert_eq!(with(1, 1, 3, 3, 1).0, "Waiting for deployment \"nginx\" rollout to finish: 1 of 3 updated replicas are available...");
+        assert_eq!(
+            with(1, 1, 3, 3, 3),
+            ("deployment \"nginx\" successfully rolled out".into(), true)
+        );
+        assert_eq!(
+            with(2, 1, 3, 3, 3).0,
+            "Waiting for deployment spec update to be observed..."
+        );
+    }
+
+    #[test]
+    fn rollout_history_and_undo_read_the_replicasets() {
+        let d = deployment("");
+        let rss = vec![
+            replica_set(1, "nginx:1.7.9", None),
+            replica_set(
+                2,
+                "nginx:1.9.1",
+                Some("kubectl set image deployment/nginx nginx=nginx:1.9.1 --record=true"),
+            ),
+        ];
+        let lines = rollout_history(&d, &rss, 0).unwrap();
+        assert_eq!(lines[0], "deployment.apps/nginx");
+        assert_eq!(lines[1], "REVISION  CHANGE-CAUSE");
+        assert_eq!(lines[2], "1         <none>");
+        assert_eq!(
+            lines[3],
+            "2         kubectl set image deployment/nginx nginx=nginx:1.9.1 --record=true"
+        );
+        // Undo goes to revision 1's template, without its pod-template-hash.
+        let patch = rollback_patch(&d, &rss, 0).unwrap().unwrap();
+        assert_eq!(
+            patch["spec"]["template"]["spec"]["containers"][0]["image"],
+            "nginx:1.7.9"
+        );
+        assert!(patch["spec"]["template"]["metadata"]["labels"]
+            .get("pod-template-hash")
+            .is_none());
+        // Undo to the current template is skipped; unknown revisions and paused are errors.
+        assert_eq!(rollback_patch(&d, &rss, 2).unwrap(), None);
+        assert_eq!(
+            rollback_patch(&d, &rss, 7).unwrap_err(),
+            "error: unable to find specified revision 7 in history"
+        );
+        let paused = deployment("  paused: true\n");
+        assert!(rollback_patch(&paused, &rss, 0)
+            .unwrap_err()
+            .contains("you cannot rollback a paused deployment"));
     }
 }
