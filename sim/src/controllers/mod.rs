@@ -9,4 +9,6 @@ pub mod job;
 pub mod node_lifecycle;
 pub mod replica_set;
 
+pub use garbage_collector::GarbageCollector;
+pub use job::JobController;
 pub use node_lifecycle::NodeLifecycleController;

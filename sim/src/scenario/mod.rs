@@ -17,7 +17,7 @@ use crate::api::selector::LabelSelector;
 use crate::api::types::*;
 use crate::client::{ComponentId, Fault};
 use crate::cluster::{Cluster, DEFAULT_MAX_EVENTS};
-use crate::controllers::NodeLifecycleController;
+use crate::controllers::{GarbageCollector, JobController, NodeLifecycleController};
 use crate::engine::{
     format_duration, parse_duration, RunawayError, SimDuration, SimTime, StopReason,
 };
@@ -990,6 +990,23 @@ impl Simulation {
                 Box::new(NodeLifecycleController::new(model.clone()))
                     as Box<dyn crate::client::Component>
             })),
+        );
+        // kube-controller-manager's workload controllers, each restartable.
+        let cm = scenario.model.controller_manager.clone();
+        macro_rules! controller {
+            ($name:expr, $make:expr) => {{
+                let cm = cm.clone();
+                let make = move || -> Box<dyn crate::client::Component> {
+                    let cm = cm.clone();
+                    Box::new($make(cm))
+                };
+                cluster.add_component($name, CONTROL_PLANE, make(), Some(Box::new(make)));
+            }};
+        }
+        controller!(crate::controllers::job::COMPONENT, JobController::new);
+        controller!(
+            crate::controllers::garbage_collector::COMPONENT,
+            GarbageCollector::new
         );
         let (setup, _) = SchedulerSetup::new(
             scenario.scheduler_config.clone(),
