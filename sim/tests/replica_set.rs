@@ -9,9 +9,7 @@ use std::sync::Arc;
 use kubesim::api::manifest::parse_manifests;
 use kubesim::api::request::{DeleteOptions, Request};
 use kubesim::api::types::{Body, Kind, Object, PodPhase};
-use kubesim::controllers::replica_set::ReplicaSetController;
 use kubesim::engine::{SimDuration, SECOND};
-use kubesim::network::CONTROL_PLANE;
 use kubesim::scenario::{RunOptions, Scenario, Simulation};
 
 const SCENARIO: &str = "name: rs\nseed: 3\nuntil: 30m\ncluster:\n  nodeGroups:\n    - count: 3\n      capacity: {cpu: 4, memory: 8Gi, pods: 110}\n";
@@ -45,18 +43,8 @@ struct Harness {
 impl Harness {
     fn new(kind: Kind) -> Harness {
         let scenario = Scenario::from_yaml(SCENARIO, "rs.yaml", Path::new(".")).unwrap();
-        let mut sim = Simulation::new(scenario, &RunOptions::default());
-        let model = sim.cluster().model().controller_manager.clone();
-        let name = match kind {
-            Kind::ReplicaSet => "replicaset-controller",
-            _ => "replication-controller",
-        };
-        sim.cluster_mut().add_component(
-            name,
-            CONTROL_PLANE,
-            Box::new(ReplicaSetController::new(kind, model)),
-            None,
-        );
+        // Simulation::new runs the ReplicaSet and ReplicationController controllers.
+        let sim = Simulation::new(scenario, &RunOptions::default());
         let mut h = Harness { sim, kind };
         h.request(Request::Create {
             object: object(&template(kind)),

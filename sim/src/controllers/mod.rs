@@ -9,6 +9,8 @@ pub mod job;
 pub mod node_lifecycle;
 pub mod replica_set;
 
+pub use deployment::DeploymentController;
 pub use garbage_collector::GarbageCollector;
 pub use job::JobController;
 pub use node_lifecycle::NodeLifecycleController;
+pub use replica_set::ReplicaSetController;

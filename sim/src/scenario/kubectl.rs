@@ -1424,7 +1424,14 @@ fn rollback_patch(
         "deployment.kubernetes.io/max-replicas",
         LAST_APPLIED_ANNOTATION,
     ];
+    // rollback.go replaces the annotations wholesale: the Deployment's own (skipped) ones stay,
+    // the rest become the ReplicaSet's; as a merge patch, others are removed with null.
     let mut annotations = serde_json::Map::new();
+    for (k, _) in d.meta.annotations.iter() {
+        if !skip.contains(&k) {
+            annotations.insert(k.to_string(), serde_json::Value::Null);
+        }
+    }
     for (k, v) in rs.meta.annotations.iter() {
         if !skip.contains(&k) {
             annotations.insert(k.to_string(), serde_json::Value::String(v.to_string()));

@@ -17,7 +17,10 @@ use crate::api::selector::LabelSelector;
 use crate::api::types::*;
 use crate::client::{ComponentId, Fault};
 use crate::cluster::{Cluster, DEFAULT_MAX_EVENTS};
-use crate::controllers::{GarbageCollector, JobController, NodeLifecycleController};
+use crate::controllers::{
+    DeploymentController, GarbageCollector, JobController, NodeLifecycleController,
+    ReplicaSetController,
+};
 use crate::engine::{
     format_duration, parse_duration, RunawayError, SimDuration, SimTime, StopReason,
 };
@@ -1003,6 +1006,16 @@ impl Simulation {
                 cluster.add_component($name, CONTROL_PLANE, make(), Some(Box::new(make)));
             }};
         }
+        controller!(crate::controllers::replica_set::RS_COMPONENT, |cm| {
+            ReplicaSetController::new(Kind::ReplicaSet, cm)
+        });
+        controller!(crate::controllers::replica_set::RC_COMPONENT, |cm| {
+            ReplicaSetController::new(Kind::ReplicationController, cm)
+        });
+        controller!(
+            crate::controllers::deployment::COMPONENT,
+            DeploymentController::new
+        );
         controller!(crate::controllers::job::COMPONENT, JobController::new);
         controller!(
             crate::controllers::garbage_collector::COMPONENT,
