@@ -806,24 +806,22 @@ impl Kubectl {
                     }
                 }
             }
-            KubectlAction::RolloutStatus { target, .. } => {
-                let (kind, namespace, name) = named_targets(&target).remove(0);
+            KubectlAction::RolloutStatus { ref target, .. }
+            | KubectlAction::RolloutHistory { ref target, .. }
+            | KubectlAction::RolloutUndo { ref target, .. } => {
+                // `status` polls the Deployment; `history`/`undo` go on to its ReplicaSets.
+                let step = if matches!(action, KubectlAction::RolloutStatus { .. }) {
+                    Step::RolloutStatusGet
+                } else {
+                    Step::RolloutGet
+                };
+                let (kind, namespace, name) = named_targets(target).remove(0);
                 let req = Request::Get {
                     kind,
                     namespace,
                     name,
                 };
-                self.send(ctx, tag, req, Step::RolloutStatusGet);
-            }
-            KubectlAction::RolloutHistory { target, .. }
-            | KubectlAction::RolloutUndo { target, .. } => {
-                let (kind, namespace, name) = named_targets(&target).remove(0);
-                let req = Request::Get {
-                    kind,
-                    namespace,
-                    name,
-                };
-                self.send(ctx, tag, req, Step::RolloutGet);
+                self.send(ctx, tag, req, step);
             }
             KubectlAction::Label { target, .. }
             | KubectlAction::Scale { target, .. }

@@ -149,7 +149,7 @@ impl Cache {
         let node = pod.spec().node_name.clone();
         self.assumed.remove(&uid);
         self.remove_pod_by_uid(uid);
-        if self.snapshot.add_pod(&node.clone(), pod) {
+        if self.snapshot.add_pod(&node, pod) {
             self.pod_nodes.insert(uid, node);
         }
     }
