@@ -43,6 +43,10 @@ pub struct DeploymentController {
     queue: WorkQueue<Key>,
     bucket: TokenBucket,
     busy: BTreeMap<TimerId, Key>,
+    /// Keys whose sync's writes are still in flight, with how many. Upstream's worker makes
+    /// its writes synchronously, so the key stays "processing" (and the worker busy) until
+    /// they return; a new sync of the same Deployment would plan on a cache without them.
+    writing: BTreeMap<Key, usize>,
     delayed: BTreeMap<TimerId, (Request, PendingWrite)>,
     pending: BTreeMap<RequestId, PendingWrite>,
 }
@@ -57,6 +61,7 @@ impl DeploymentController {
             pods: Informer::new(InformerConfig::all(Kind::Pod)),
             queue: WorkQueue::new(),
             busy: BTreeMap::new(),
+            writing: BTreeMap::new(),
             delayed: BTreeMap::new(),
             pending: BTreeMap::new(),
         }
@@ -148,19 +153,22 @@ impl DeploymentController {
         if !self.synced() {
             return;
         }
-        while (self.busy.len() as u32) < self.model.concurrent_deployment_syncs {
+        while ((self.busy.len() + self.writing.len()) as u32)
+            < self.model.concurrent_deployment_syncs
+        {
             let Some(key) = self.queue.get() else { return };
             let id = ctx.set_timer(self.model.sync_duration, TAG_SYNC);
             self.busy.insert(id, key);
         }
     }
 
-    /// syncDeployment for one key: reads the caches, plans, sends the writes.
-    fn sync_key(&mut self, ctx: &mut Ctx, key: &Key) {
+    /// syncDeployment for one key: reads the caches, plans, sends the writes. Returns how
+    /// many writes it sent.
+    fn sync_key(&mut self, ctx: &mut Ctx, key: &Key) -> usize {
         let Some(d) = self.deployments.get(&key.0, &key.1).cloned() else {
             // Deployment has been deleted.
             self.queue.forget(key);
-            return;
+            return 0;
         };
         let namespace_rss: Vec<Arc<Object>> = self
             .replica_sets
@@ -197,6 +205,7 @@ impl DeploymentController {
         if plan.writes.is_empty() && !plan.requeue_rate_limited {
             self.queue.forget(key);
         }
+        let sent = plan.writes.len();
         for w in plan.writes {
             let pw = PendingWrite {
                 key: key.clone(),
@@ -211,9 +220,17 @@ impl DeploymentController {
                 self.delayed.insert(id, (w.req, pw));
             }
         }
+        sent
     }
 
     fn on_response(&mut self, ctx: &mut Ctx, pw: PendingWrite, ok: Option<StatusReason>) {
+        if let Some(n) = self.writing.get_mut(&pw.key) {
+            *n -= 1;
+            if *n == 0 {
+                self.writing.remove(&pw.key);
+                self.queue.done(&pw.key);
+            }
+        }
         match ok {
             None => {
                 if let Some(d) = self.deployments.get(&pw.key.0, &pw.key.1).cloned() {
@@ -277,8 +294,12 @@ impl Component for DeploymentController {
         match msg {
             Message::Timer { id, tag: TAG_SYNC } => {
                 if let Some(key) = self.busy.remove(&id) {
-                    self.sync_key(ctx, &key);
-                    self.queue.done(&key);
+                    match self.sync_key(ctx, &key) {
+                        0 => self.queue.done(&key),
+                        n => {
+                            self.writing.insert(key, n);
+                        }
+                    }
                 }
             }
             Message::Timer { id, tag: TAG_WRITE } => {
