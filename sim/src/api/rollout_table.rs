@@ -104,6 +104,24 @@ impl RolloutTable {
         });
     }
 
+    /// The series as (time, deployment, replicaset, desired, current, ready, available,
+    /// deleted) tuples, in commit order.
+    #[allow(clippy::type_complexity)]
+    pub fn rows(&self) -> impl Iterator<Item = (SimTime, &str, &str, i32, i32, i32, i32, bool)> {
+        self.rows.iter().map(|r| {
+            (
+                r.time_ns,
+                r.deployment.as_str(),
+                r.replicaset.as_str(),
+                r.counts.desired,
+                r.counts.current,
+                r.counts.ready,
+                r.counts.available,
+                r.deleted,
+            )
+        })
+    }
+
     /// Writes `rollouts.csv`: a header and one row per change, in commit order.
     pub fn write_csv<W: Write>(&self, w: W) -> std::io::Result<()> {
         let mut out = csv::Writer::from_writer(w);
