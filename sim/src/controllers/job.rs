@@ -14,6 +14,7 @@ use crate::client::{
     Component, Ctx, Delta, Informer, InformerConfig, ItemExponentialBackoff, Message, RequestId,
     WorkQueue,
 };
+use crate::controllers::controller_utils::{is_pod_active, is_pod_ready, is_pod_terminating};
 use crate::engine::{SimDuration, SimTime, MINUTE, SECOND};
 use crate::model::ControllerManagerModel;
 use crate::trace::Record;
@@ -186,21 +187,6 @@ fn is_terminal(obj: &Object) -> bool {
     )
 }
 
-/// controller.IsPodActive: not terminal and not being deleted.
-fn is_active(obj: &Object) -> bool {
-    !is_terminal(obj) && obj.meta.deletion_timestamp.is_none()
-}
-
-/// controller.IsPodTerminating.
-fn is_terminating(obj: &Object) -> bool {
-    !is_terminal(obj) && obj.meta.deletion_timestamp.is_some()
-}
-
-fn is_ready(obj: &Object) -> bool {
-    find_condition(&pod_of(obj).status.conditions, "Ready")
-        .is_some_and(|c| c.status == ConditionStatus::True)
-}
-
 fn has_tracking_finalizer(obj: &Object) -> bool {
     obj.meta
         .finalizers
@@ -313,7 +299,7 @@ fn removal_rank(obj: &Object) -> (bool, u8, bool, std::cmp::Reverse<SimTime>) {
     (
         !p.spec.node_name.is_empty(),
         phase,
-        is_ready(obj),
+        is_pod_ready(pod_of(obj)),
         std::cmp::Reverse(obj.meta.creation_timestamp),
     )
 }
@@ -571,15 +557,18 @@ impl JobController {
         };
         let active_pods: Vec<&Arc<Object>> = pods
             .iter()
-            .filter(|p| is_active(p) && !deleting(p))
+            .filter(|p| is_pod_active(p) && !deleting(p))
             .copied()
             .collect();
         let mut active = active_pods.len() as i32;
         let terminating = pods
             .iter()
-            .filter(|p| is_terminating(p) || (is_active(p) && deleting(p)))
+            .filter(|p| is_pod_terminating(p) || (is_pod_active(p) && deleting(p)))
             .count() as i32;
-        let ready = active_pods.iter().filter(|p| is_ready(p)).count() as i32;
+        let ready = active_pods
+            .iter()
+            .filter(|p| is_pod_ready(pod_of(p)))
+            .count() as i32;
         let job_has_new_failure = !new_failed.is_empty();
 
         let mut new_job = (*job_obj).clone();
