@@ -5,6 +5,7 @@ pub mod client;
 pub mod cluster;
 pub mod controllers;
 pub mod engine;
+pub mod features;
 pub mod model;
 pub mod network;
 pub mod node;

@@ -27,6 +27,11 @@ struct Slot {
     component: Option<Box<dyn Component>>,
     rng: SimRng,
     factory: Option<Box<dyn Fn() -> Box<dyn Component>>>,
+    /// After a Restart fault: the slot of the new process. Messages still addressed to this
+    /// one (responses to its requests, its timers) are dropped, as a dead process's are.
+    replaced_by: Option<ComponentId>,
+    /// How many times this component has restarted (names the new instance's random stream).
+    restarts: u32,
 }
 
 /// An open watch stream, as the cluster sees it.
@@ -148,20 +153,32 @@ impl Cluster {
             component: Some(component),
             rng: self.rngs.stream(name),
             factory,
+            replaced_by: None,
+            restarts: 0,
         });
         self.engine.schedule_in(0, Event::Start(id));
         id
     }
 
+    /// The component of this name (its current instance, after restarts).
     pub fn component_id(&self, name: &str) -> Option<ComponentId> {
         self.slots
             .iter()
             .position(|s| s.name == name)
-            .map(|i| i as ComponentId)
+            .map(|i| self.current(i as ComponentId))
     }
 
-    /// Downcasts a component for reading its state.
+    /// The current instance of a component that may have restarted since `id` was handed out.
+    fn current(&self, mut id: ComponentId) -> ComponentId {
+        while let Some(next) = self.slots.get(id as usize).and_then(|s| s.replaced_by) {
+            id = next;
+        }
+        id
+    }
+
+    /// Downcasts a component for reading its state (its current instance).
     pub fn component<T: Component>(&self, id: ComponentId) -> Option<&T> {
+        let id = self.current(id);
         let c: &dyn Component = self.slots.get(id as usize)?.component.as_deref()?;
         (c as &dyn Any).downcast_ref::<T>()
     }
@@ -169,6 +186,7 @@ impl Cluster {
     /// Mutable access to a component, for its owner to configure it before or between steps
     /// (the scenario hands kubectl its commands this way). Components never get this.
     pub fn component_mut<T: Component>(&mut self, id: ComponentId) -> Option<&mut T> {
+        let id = self.current(id);
         let c: &mut dyn Component = self.slots.get_mut(id as usize)?.component.as_deref_mut()?;
         (c as &mut dyn Any).downcast_mut::<T>()
     }
@@ -353,24 +371,38 @@ impl Cluster {
                 self.engine.schedule_at(end, Event::EtcdRecover);
             }
             (Fault::Restart, Some(id)) => {
-                let slot = &mut self.slots[id as usize];
-                if let Some(factory) = &slot.factory {
-                    slot.component = Some(factory());
-                    // Its watches die with it.
-                    let dead: Vec<RequestId> = self
-                        .watches
-                        .iter()
-                        .filter(|(_, w)| w.owner == id)
-                        .map(|(k, _)| *k)
-                        .collect();
-                    for w in dead {
-                        self.watches.remove(&w);
-                        self.apiserver.cancel_watch(w);
-                    }
-                    let name = self.slots[id as usize].name.clone();
-                    self.trace.emit(now, Record::new(&name, "Restarted"));
-                    self.engine.schedule_in(0, Event::Start(id));
+                // The process dies and a new one starts: a new slot, so nothing addressed to
+                // the old process (responses, timers, watch events) reaches the new one.
+                let id = self.current(id);
+                let Some(factory) = self.slots[id as usize].factory.take() else {
+                    return;
+                };
+                let new_id = self.slots.len() as ComponentId;
+                let old = &mut self.slots[id as usize];
+                old.component = None;
+                old.replaced_by = Some(new_id);
+                let (name, host, restarts) = (old.name.clone(), old.host, old.restarts + 1);
+                let dead: Vec<RequestId> = self
+                    .watches
+                    .iter()
+                    .filter(|(_, w)| w.owner == id)
+                    .map(|(k, _)| *k)
+                    .collect();
+                for w in dead {
+                    self.watches.remove(&w);
+                    self.apiserver.cancel_watch(w);
                 }
+                self.slots.push(Slot {
+                    rng: self.rngs.stream(&format!("{name}#{restarts}")),
+                    name: name.clone(),
+                    host,
+                    component: Some(factory()),
+                    factory: Some(factory),
+                    replaced_by: None,
+                    restarts,
+                });
+                self.trace.emit(now, Record::new(&name, "Restarted"));
+                self.engine.schedule_in(0, Event::Start(new_id));
             }
             (Fault::Partition { duration }, Some(id)) => {
                 let (host, name) = (

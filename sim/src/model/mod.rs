@@ -420,6 +420,10 @@ pub struct ControllerManagerModel {
     /// Virtual time one sync of one object takes (its worker is busy meanwhile).
     #[serde(deserialize_with = "de_duration")]
     pub sync_duration: SimDuration,
+    /// The run's Kubernetes version and feature gates (`kubernetesVersion` and
+    /// `featureGates` in the scenario, not the model file).
+    #[serde(skip)]
+    pub features: crate::features::FeatureGates,
 }
 
 impl Default for ControllerManagerModel {
@@ -433,6 +437,7 @@ impl Default for ControllerManagerModel {
             concurrent_job_syncs: 5,
             concurrent_gc_syncs: 20,
             sync_duration: 100 * MICROSECOND,
+            features: Default::default(),
         }
     }
 }

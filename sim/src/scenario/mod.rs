@@ -67,7 +67,20 @@ pub enum FaultTarget {
     Node(Name),
     /// Every node (the image registry they share; a container wherever it runs).
     AllNodes,
+    /// Control-plane components, by name.
+    Components(Vec<String>),
 }
+
+/// `controllerRestart: kube-controller-manager` restarts all of these.
+const KUBE_CONTROLLER_MANAGER: &str = "kube-controller-manager";
+const KCM_CONTROLLERS: [&str; 6] = [
+    crate::controllers::replica_set::RS_COMPONENT,
+    crate::controllers::replica_set::RC_COMPONENT,
+    crate::controllers::deployment::COMPONENT,
+    crate::controllers::job::COMPONENT,
+    crate::controllers::garbage_collector::COMPONENT,
+    crate::controllers::node_lifecycle::COMPONENT,
+];
 
 #[derive(Clone, Debug)]
 pub struct TimedAction {
@@ -131,6 +144,8 @@ pub struct Scenario {
     pub model: Model,
     /// Where the model came from (a path, or `builtin`).
     pub model_source: String,
+    /// The Kubernetes version and feature gates the run simulates.
+    pub features: crate::features::FeatureGates,
     /// Nodes that exist when the run starts.
     pub nodes: Vec<Object>,
     /// Images on each node's disk at the start, by node name.
@@ -252,6 +267,24 @@ impl Compiler {
                 )
             }
         };
+        let mut model = model;
+        let mut features = match &f.kubernetes_version {
+            None => crate::features::FeatureGates::default(),
+            Some(v) => crate::features::FeatureGates::for_version(
+                crate::features::FeatureGates::parse_version(v)
+                    .map_err(|e| self.at("kubernetesVersion", e))?,
+            ),
+        };
+        for (name, value) in &f.feature_gates {
+            let path = format!("featureGates.{name}");
+            if !features.set(name, *value).map_err(|e| self.at(&path, e))? {
+                self.warnings.push(format!(
+                    "{}: {path}: feature gate not modelled by kubesim (ignored)",
+                    self.source_name
+                ));
+            }
+        }
+        model.controller_manager.features = features.clone();
         let (nodes, preloaded_images) = self.nodes(&f.cluster)?;
         let (scheduler_config, scheduler_config_source) = match &f.scheduler.config {
             None => (KubeSchedulerConfiguration::default(), "default".to_string()),
@@ -321,6 +354,7 @@ impl Compiler {
             max_events: f.max_events.unwrap_or(DEFAULT_MAX_EVENTS),
             model,
             model_source,
+            features,
             nodes,
             preloaded_images,
             behavior_rules,
@@ -704,12 +738,13 @@ impl Compiler {
             f.container_crash.is_some(),
             f.registry_outage.is_some(),
             f.registry_slowdown.is_some(),
+            f.controller_restart.is_some(),
         ]
         .iter()
         .filter(|x| **x)
         .count();
         if set != 1 {
-            return Err(self.at(path, "must name exactly one fault: etcdOutage, nodeCrash, nodeRecover, kubeletRestart, partition, containerCrash, registryOutage or registrySlowdown"));
+            return Err(self.at(path, "must name exactly one fault: etcdOutage, nodeCrash, nodeRecover, kubeletRestart, partition, containerCrash, registryOutage, registrySlowdown or controllerRestart"));
         }
         let (command, target, fault) = if let Some(d) = f.etcd_outage {
             let duration = self.duration(&format!("{path}.etcdOutage"), &d)?;
@@ -761,6 +796,26 @@ impl Compiler {
                     container: c.container.into(),
                     exit_code: c.exit_code,
                 },
+            )
+        } else if let Some(c) = f.controller_restart {
+            let components: Vec<&str> = if c == KUBE_CONTROLLER_MANAGER {
+                KCM_CONTROLLERS.to_vec()
+            } else if KCM_CONTROLLERS.contains(&c.as_str()) || c == crate::scheduler::COMPONENT {
+                vec![c.as_str()]
+            } else {
+                return Err(self.at(
+                    &format!("{path}.controllerRestart"),
+                    format!(
+                        "unknown component {c:?}: expected {KUBE_CONTROLLER_MANAGER}, {}, or {}",
+                        KCM_CONTROLLERS.join(", "),
+                        crate::scheduler::COMPONENT
+                    ),
+                ));
+            };
+            (
+                format!("fault controllerRestart {c}"),
+                FaultTarget::Components(components.iter().map(|n| n.to_string()).collect()),
+                Fault::Restart,
             )
         } else if let Some(d) = f.registry_outage {
             let duration = self.duration(&format!("{path}.registryOutage"), &d)?;
@@ -986,7 +1041,7 @@ impl Simulation {
         }
         let model = scenario.model.node_lifecycle.clone();
         cluster.add_component(
-            "node-lifecycle-controller",
+            crate::controllers::node_lifecycle::COMPONENT,
             CONTROL_PLANE,
             Box::new(NodeLifecycleController::new(model.clone())),
             Some(Box::new(move || {
@@ -1053,6 +1108,14 @@ impl Simulation {
                 }
                 ActionKind::Fault(FaultTarget::Node(n), f) => {
                     cluster.schedule_fault(action.at, kubelets.get(n).copied(), f.clone())
+                }
+                ActionKind::Fault(FaultTarget::Components(names), f) => {
+                    for n in names {
+                        let id = cluster
+                            .component_id(n)
+                            .expect("restartable components are added above");
+                        cluster.schedule_fault(action.at, Some(id), f.clone());
+                    }
                 }
                 ActionKind::Fault(FaultTarget::AllNodes, f) => {
                     for id in kubelets.values() {
@@ -1311,6 +1374,8 @@ impl Simulation {
             "scenario": self.scenario.name,
             "seed": self.seed,
             "model": self.scenario.model_source,
+            "kubernetes_version": self.scenario.features.version(),
+            "feature_gates": self.scenario.features.all().collect::<BTreeMap<_, _>>(),
             "stop_reason": match self.stop { Some(StopReason::Until) => "until", Some(StopReason::Idle) => "idle", Some(StopReason::Condition) => "condition", None => "not-run" },
             "simulated_time_ns": now,
             "simulated_time": format_duration(now),

@@ -22,6 +22,13 @@ pub struct ScenarioFile {
     /// A model file, relative to the scenario file. Default: the built-in default model.
     #[serde(default)]
     pub model: Option<String>,
+    /// The Kubernetes version whose behaviour to simulate where it changed (`"1.36"`).
+    /// Default: the newest modelled.
+    #[serde(default)]
+    pub kubernetes_version: Option<String>,
+    /// Feature gates to override, as `--feature-gates` would (`{StaleControllerConsistencyJob: false}`).
+    #[serde(default)]
+    pub feature_gates: BTreeMap<String, bool>,
     #[serde(default)]
     pub cluster: ClusterSpec,
     /// What containers do, by image (and optionally container name): see docs/models.md.
@@ -182,6 +189,11 @@ pub struct FaultSpec {
     pub registry_outage: Option<String>,
     #[serde(default)]
     pub registry_slowdown: Option<RegistrySlowdownSpec>,
+    /// A control-plane process restarts: `kube-controller-manager` (all its controllers),
+    /// one controller (`replicaset-controller`, `deployment-controller`, ...) or
+    /// `kube-scheduler`. Its caches, queues and expectations are lost; it relists.
+    #[serde(default)]
+    pub controller_restart: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
