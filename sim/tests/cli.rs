@@ -240,3 +240,69 @@ fn explain_writes_scheduling_csv_and_a_bad_scheduler_config_is_bad_input() {
     );
     assert!(!dir.path().join("res2").exists());
 }
+
+#[test]
+fn kubernetes_version_feature_gates_and_restart_faults_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = |extra: &str| format!("name: x\nuntil: 10s\n{extra}");
+    let s = write(dir.path(), "v.yaml", &with("kubernetesVersion: \"1.99\"\n"));
+    let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("kubernetesVersion: Kubernetes 1.99 is not modelled: kubesim models 1.25 to 1.36"),
+        "{stderr}"
+    );
+    let s = write(
+        dir.path(),
+        "locked.yaml",
+        &with("featureGates: {JobPodReplacementPolicy: false}\n"),
+    );
+    let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("featureGates.JobPodReplacementPolicy: cannot set feature gate JobPodReplacementPolicy to false, feature is locked to true"),
+        "{stderr}"
+    );
+    let s = write(
+        dir.path(),
+        "old.yaml",
+        &with("kubernetesVersion: \"1.35\"\nfeatureGates: {StaleControllerConsistencyJob: true}\n"),
+    );
+    let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unrecognized feature gate: StaleControllerConsistencyJob"),
+        "{stderr}"
+    );
+    let s = write(
+        dir.path(),
+        "fault.yaml",
+        &with("timeline:\n  - at: 1s\n    fault: {controllerRestart: kube-proxy}\n"),
+    );
+    let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("timeline[0].fault.controllerRestart: unknown component \"kube-proxy\""),
+        "{stderr}"
+    );
+    // An unmodelled gate is a warning; the run reports the version and gates it simulated.
+    let s = write(
+        dir.path(),
+        "ok.yaml",
+        &with("kubernetesVersion: \"1.35\"\nfeatureGates: {SchedulerQueueingHints: false}\n"),
+    );
+    let (code, _, stderr) = kubesim(&["run", &s, "--out", "o"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("featureGates.SchedulerQueueingHints: feature gate not modelled by kubesim (ignored)"),
+        "{stderr}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["kubernetes_version"], "1.35");
+    assert_eq!(
+        summary["feature_gates"],
+        serde_json::json!({"JobPodReplacementPolicy": true})
+    );
+}
