@@ -838,7 +838,14 @@ impl ApiServer {
         let mut new = (*current).clone();
         // Propagation policy becomes a finalizer the garbage collector acts on
         // (registry/store.go deletionFinalizersForGarbageCollection).
-        match options.propagation_policy {
+        // With no policy, the server's default: orphan for core/v1 ReplicationControllers,
+        // kept for backward compatibility, background for everything else
+        // (pkg/registry/core/replicationcontroller/strategy.go DefaultGarbageCollectionPolicy).
+        let policy = options.propagation_policy.or(match kind {
+            Kind::ReplicationController => Some(PropagationPolicy::Orphan),
+            _ => None,
+        });
+        match policy {
             Some(PropagationPolicy::Orphan) => add_finalizer(&mut new.meta, FINALIZER_ORPHAN),
             Some(PropagationPolicy::Foreground) => {
                 add_finalizer(&mut new.meta, FINALIZER_FOREGROUND)

@@ -13,6 +13,7 @@ use crate::api::selector::LabelSelector;
 use crate::api::types::{Kind, Name, Object};
 use crate::client::{Component, Ctx, Message, RequestId};
 use crate::engine::{parse_duration, SimTime};
+use crate::scenario::rolling_update::{self, Next, RollingUpdate, RollingUpdateArgs};
 use crate::trace::Record;
 
 /// The annotation `kubectl apply` keeps the applied configuration in.
@@ -88,6 +89,8 @@ pub enum KubectlAction {
         target: Target,
         to_revision: i64,
     },
+    /// `kubectl rolling-update OLD -f NEW.yaml` / `kubectl rolling-update OLD NEW --rollback`.
+    RollingUpdate(Box<RollingUpdateArgs>),
 }
 
 /// What a command addresses: objects by kind and names, or by selector, or from files.
@@ -189,6 +192,10 @@ struct Flags {
     replicas: Option<i32>,
     record: bool,
     timeout: Option<crate::engine::SimDuration>,
+    update_period: Option<crate::engine::SimDuration>,
+    poll_interval: Option<crate::engine::SimDuration>,
+    rollback: bool,
+    image: Option<String>,
     revision: i64,
     patch: Option<String>,
     patch_type: Option<String>,
@@ -463,12 +470,96 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
                 None => Err("error: a subcommand of `kubectl rollout` is required (history, pause, restart, resume, status, undo)".into()),
             }
         }
-        "edit" | "rolling-update" | "expose" | "run" | "cordon" | "uncordon" | "drain"
+"rolling-update" => parse_rolling_update(&flags, load),
+        "edit" | "expose" | "run" | "cordon" | "uncordon" | "drain"
         | "taint" | "autoscale" => Err(format!("kubesim does not model `kubectl {verb}` yet")),
         other => Err(format!(
             "error: unknown command \"{other}\" for \"kubectl\""
         )),
     }
+}
+
+/// rollingupdate.go validateArguments and the parts of Run that need no server.
+fn parse_rolling_update(flags: &Flags, load: &mut ManifestLoader) -> Result<KubectlAction, String> {
+    let usage = |m: &str| format!("error: {m}\nSee 'kubectl rolling-update -h' for help and examples");
+    if flags.files.len() > 1 {
+        return Err(usage("May only specify a single filename for new controller"));
+    }
+    if !flags.rollback {
+        if flags.files.is_empty() && flags.image.is_none() {
+            return Err(usage("Must specify --filename or --image for new controller"));
+        }
+        if !flags.files.is_empty() && flags.image.is_some() {
+            return Err(usage("--filename and --image can not both be specified"));
+        }
+    } else if !flags.files.is_empty() || flags.image.is_some() {
+        return Err(usage("Don't specify --filename or --image on rollback"));
+    }
+    let Some(old_name) = flags.positional.first() else {
+        return Err(usage("Must specify the controller to update"));
+    };
+    if flags.image.is_some() {
+        return Err("kubesim does not model `kubectl rolling-update --image` yet; give the new controller with -f".into());
+    }
+    let new_name = flags.positional.get(1).map(|n| Name::from(n.as_str()));
+    if flags.rollback && new_name.is_none() {
+        // kubectl would read the old controller's next-controller-id annotation, which only
+        // the --image form writes.
+        return Err("kubesim: `kubectl rolling-update OLD --rollback` needs the new controller's name: rolling-update OLD NEW --rollback".into());
+    }
+    let filename = flags.files.first().cloned().unwrap_or_default();
+    let new_rc = match flags.files.first() {
+        None => None,
+        Some(f) => {
+            let mut objs = load(f)?;
+            if objs.len() > 1 {
+                return Err(format!("error: {f} specifies multiple items"));
+            }
+            let Some(o) = objs.pop() else {
+                return Err(format!("error: please make sure {f} exists and is not empty"));
+            };
+            if o.kind() != Kind::ReplicationController {
+                return Err(format!(
+                    "error: {f} contains a {}, Kind={} not a ReplicationController",
+                    o.kind().api_version(),
+                    o.kind().as_str()
+                ));
+            }
+            Some(Box::new(o))
+        }
+    };
+    let namespace = flags
+        .namespace
+        .as_deref()
+        .map(Name::from)
+        .or_else(|| {
+            new_rc
+                .as_ref()
+                .filter(|o| !o.meta.namespace.is_empty())
+                .map(|o| o.meta.namespace.clone())
+        })
+        .unwrap_or_else(|| "default".into());
+    let new_rc = new_rc.map(|mut o| {
+        if o.meta.namespace.is_empty() {
+            o.meta.namespace = namespace.clone();
+        }
+        o
+    });
+    Ok(KubectlAction::RollingUpdate(Box::new(RollingUpdateArgs {
+        namespace,
+        old_name: old_name.as_str().into(),
+        new_name,
+        new_rc,
+        filename,
+        rollback: flags.rollback,
+        update_period: flags
+            .update_period
+            .unwrap_or(rolling_update::DEFAULT_UPDATE_PERIOD),
+        poll_interval: flags
+            .poll_interval
+            .unwrap_or(rolling_update::DEFAULT_POLL_INTERVAL),
+        timeout: flags.timeout.unwrap_or(rolling_update::DEFAULT_TIMEOUT),
+    })))
 }
 
 fn reject_positional(verb: &str, flags: &Flags) -> Result<(), String> {
@@ -537,6 +628,21 @@ fn parse_flags(verb: &str, args: &[String]) -> Result<Flags, String> {
                 let d = parse_duration(&v).map_err(|e| format!("error: {e}"))?;
                 f.timeout = (d > 0).then_some(d);
             }
+            "--update-period" | "--poll-interval" if verb == "rolling-update" => {
+                let v = value(&mut i, name, inline)?;
+                let d = parse_duration(&v).map_err(|e| {
+                    format!("error: invalid argument \"{v}\" for \"{name}\" flag: {e}")
+                })?;
+                if name == "--update-period" {
+                    f.update_period = Some(d);
+                } else {
+                    f.poll_interval = Some(d);
+                }
+            }
+            "--rollback" if verb == "rolling-update" => {
+                f.rollback = inline.is_none_or(|v| v == "true")
+            }
+            "--image" if verb == "rolling-update" => f.image = Some(value(&mut i, name, inline)?),
             "--revision" | "--to-revision" => {
                 let v = value(&mut i, name, inline)?;
                 f.revision = v.parse().map_err(|_| format!("error: invalid argument \"{v}\" for \"{name}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))?;
@@ -650,6 +756,8 @@ enum Step {
     RolloutReplicaSets {
         deployment: Arc<Object>,
     },
+    /// A request of a `rolling-update`: its updater reads the reply.
+    RollingUpdate,
 }
 
 /// The scenario's kubectl: runs timeline commands at their times and records what kubectl
@@ -661,6 +769,9 @@ pub struct Kubectl {
     pending: BTreeMap<RequestId, (u64, Step)>,
     /// `rollout status` polls waiting for their next GET, by timer.
     polls: BTreeMap<crate::client::TimerId, u64>,
+    /// `rolling-update` runs, by invocation, and their sleeps, by timer.
+    updaters: BTreeMap<u64, RollingUpdate>,
+    sleeps: BTreeMap<crate::client::TimerId, u64>,
     transcript: Vec<TranscriptEntry>,
     errors: u64,
 }
@@ -687,6 +798,8 @@ impl Kubectl {
             running: BTreeMap::new(),
             pending: BTreeMap::new(),
             polls: BTreeMap::new(),
+            updaters: BTreeMap::new(),
+            sleeps: BTreeMap::new(),
             transcript: Vec::new(),
             errors: 0,
         }
@@ -845,6 +958,21 @@ impl Kubectl {
                     }
                 }
             }
+            KubectlAction::RollingUpdate(args) => {
+                self.interrupt_rolling_updates(ctx, &args);
+                // cobra prints the deprecation notice first.
+                self.out(
+                    tag,
+                    "Command \"rolling-update\" is deprecated, use \"rollout\" instead".into(),
+                );
+                let mut u = RollingUpdate::new(*args);
+                let next = u.start();
+                self.updaters.insert(tag, u);
+                if let Some(inv) = self.running.get_mut(&tag) {
+                    inv.in_flight = true;
+                }
+                self.drive(ctx, tag, next);
+            }
             KubectlAction::Patch {
                 target,
                 patch,
@@ -892,11 +1020,79 @@ impl Kubectl {
         }
     }
 
+    /// Carries out what a rolling update does next.
+    fn drive(&mut self, ctx: &mut Ctx, tag: u64, next: Next) {
+        if let Some(u) = self.updaters.get_mut(&tag) {
+            for line in u.take_output() {
+                self.out(tag, line);
+            }
+        }
+        match next {
+            Next::Send(req) => {
+                let id = ctx.send(req);
+                self.pending.insert(id, (tag, Step::RollingUpdate));
+                return;
+            }
+            Next::Sleep(d) => {
+                let t = ctx.set_timer(d, 0);
+                self.sleeps.insert(t, tag);
+                return;
+            }
+            Next::Done => {}
+            Next::Fail(line) => self.fail(tag, line),
+        }
+        self.updaters.remove(&tag);
+        if let Some(inv) = self.running.get_mut(&tag) {
+            inv.in_flight = false;
+        }
+        self.maybe_finish(ctx, tag);
+    }
+
+    /// A new rolling update of the same controllers stands for the user pressing Ctrl-C on
+    /// the one still running (the only way to `--rollback` a partial update): that one stops
+    /// where it is, mid-step.
+    fn interrupt_rolling_updates(&mut self, ctx: &mut Ctx, args: &RollingUpdateArgs) {
+        let mine: Vec<Name> = [Some(args.old_name.clone()), args.new_name.clone()]
+            .into_iter()
+            .chain([args.new_rc.as_ref().map(|o| o.meta.name.clone())])
+            .flatten()
+            .collect();
+        let victims: Vec<u64> = self
+            .updaters
+            .iter()
+            .filter(|(_, u)| {
+                let (ns, old, new) = u.controllers();
+                ns == args.namespace
+                    && (mine.contains(&old) || new.is_some_and(|n| mine.contains(&n)))
+            })
+            .map(|(t, _)| *t)
+            .collect();
+        for t in victims {
+            self.updaters.remove(&t);
+            self.pending.retain(|_, (tag, _)| *tag != t);
+            self.sleeps.retain(|_, tag| *tag != t);
+            self.out(t, "^C".into());
+            if let Some(inv) = self.running.get_mut(&t) {
+                inv.in_flight = false;
+                inv.queued.clear();
+            }
+            self.maybe_finish(ctx, t);
+        }
+    }
+
     fn on_response(&mut self, ctx: &mut Ctx, id: RequestId, result: Result<Response, Status>) {
         let Some((tag, step)) = self.pending.remove(&id) else {
             return;
         };
         let now = ctx.now();
+        if let Step::RollingUpdate = step {
+            let next = match self.updaters.get_mut(&tag) {
+                Some(u) => u.on_response(now, result),
+                None => return,
+            };
+            self.drive(ctx, tag, next);
+            return;
+        }
         match (step, result) {
             (Step::Simple { line }, Ok(_)) => self.out(tag, line),
             (Step::ApplyGet { object, .. }, Err(e)) if e.code == 404 => {
@@ -1253,7 +1449,12 @@ impl Component for Kubectl {
     fn handle(&mut self, ctx: &mut Ctx, msg: Message) {
         match msg {
             Message::Timer { id, tag } => {
-                if let Some(inv_tag) = self.polls.remove(&id) {
+                if let Some(inv_tag) = self.sleeps.remove(&id) {
+                    let now = ctx.now();
+                    if let Some(next) = self.updaters.get_mut(&inv_tag).map(|u| u.on_wake(now)) {
+                        self.drive(ctx, inv_tag, next);
+                    }
+                } else if let Some(inv_tag) = self.polls.remove(&id) {
                     if let Some(inv) = self.running.get_mut(&inv_tag) {
                         inv.in_flight = false;
                     }

@@ -3,6 +3,7 @@
 //! (`trace.csv`, `summary.json`, `kubectl.txt`). See docs/scenario.md.
 
 pub mod kubectl;
+pub mod rolling_update;
 mod schema;
 
 use std::collections::BTreeMap;
