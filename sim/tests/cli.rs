@@ -249,7 +249,9 @@ fn kubernetes_version_feature_gates_and_restart_faults_are_checked() {
     let (code, _, stderr) = kubesim(&["validate", &s], dir.path());
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("kubernetesVersion: Kubernetes 1.99 is not modelled: kubesim models 1.25 to 1.36"),
+        stderr.contains(
+            "kubernetesVersion: Kubernetes 1.99 is not modelled: kubesim models 1.25 to 1.36"
+        ),
         "{stderr}"
     );
     let s = write(
@@ -294,7 +296,9 @@ fn kubernetes_version_feature_gates_and_restart_faults_are_checked() {
     let (code, _, stderr) = kubesim(&["run", &s, "--out", "o"], dir.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("featureGates.SchedulerQueueingHints: feature gate not modelled by kubesim (ignored)"),
+        stderr.contains(
+            "featureGates.SchedulerQueueingHints: feature gate not modelled by kubesim (ignored)"
+        ),
         "{stderr}"
     );
     let summary: serde_json::Value =

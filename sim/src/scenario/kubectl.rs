@@ -470,9 +470,10 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
                 None => Err("error: a subcommand of `kubectl rollout` is required (history, pause, restart, resume, status, undo)".into()),
             }
         }
-"rolling-update" => parse_rolling_update(&flags, load),
-        "edit" | "expose" | "run" | "cordon" | "uncordon" | "drain"
-        | "taint" | "autoscale" => Err(format!("kubesim does not model `kubectl {verb}` yet")),
+        "rolling-update" => parse_rolling_update(&flags, load),
+        "edit" | "expose" | "run" | "cordon" | "uncordon" | "drain" | "taint" | "autoscale" => {
+            Err(format!("kubesim does not model `kubectl {verb}` yet"))
+        }
         other => Err(format!(
             "error: unknown command \"{other}\" for \"kubectl\""
         )),
@@ -481,13 +482,18 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
 
 /// rollingupdate.go validateArguments and the parts of Run that need no server.
 fn parse_rolling_update(flags: &Flags, load: &mut ManifestLoader) -> Result<KubectlAction, String> {
-    let usage = |m: &str| format!("error: {m}\nSee 'kubectl rolling-update -h' for help and examples");
+    let usage =
+        |m: &str| format!("error: {m}\nSee 'kubectl rolling-update -h' for help and examples");
     if flags.files.len() > 1 {
-        return Err(usage("May only specify a single filename for new controller"));
+        return Err(usage(
+            "May only specify a single filename for new controller",
+        ));
     }
     if !flags.rollback {
         if flags.files.is_empty() && flags.image.is_none() {
-            return Err(usage("Must specify --filename or --image for new controller"));
+            return Err(usage(
+                "Must specify --filename or --image for new controller",
+            ));
         }
         if !flags.files.is_empty() && flags.image.is_some() {
             return Err(usage("--filename and --image can not both be specified"));
@@ -516,7 +522,9 @@ fn parse_rolling_update(flags: &Flags, load: &mut ManifestLoader) -> Result<Kube
                 return Err(format!("error: {f} specifies multiple items"));
             }
             let Some(o) = objs.pop() else {
-                return Err(format!("error: please make sure {f} exists and is not empty"));
+                return Err(format!(
+                    "error: please make sure {f} exists and is not empty"
+                ));
             };
             if o.kind() != Kind::ReplicationController {
                 return Err(format!(
@@ -559,6 +567,9 @@ fn parse_rolling_update(flags: &Flags, load: &mut ManifestLoader) -> Result<Kube
             .poll_interval
             .unwrap_or(rolling_update::DEFAULT_POLL_INTERVAL),
         timeout: flags.timeout.unwrap_or(rolling_update::DEFAULT_TIMEOUT),
+        // rollingupdate.go: intstr.FromInt(0), intstr.FromInt(1).
+        max_unavailable: crate::api::types::IntOrString::Int(0),
+        max_surge: crate::api::types::IntOrString::Int(1),
     })))
 }
 
@@ -1895,6 +1906,69 @@ mod tests {
 
     fn parse(line: &str) -> Result<KubectlAction, String> {
         parse_kubectl(line, &mut |f: &str| Err(format!("no file {f}")))
+    }
+
+    #[test]
+    fn rolling_update_parses_and_validates_like_kubectl() {
+        let rc = |name: &str| {
+            crate::api::manifest::parse_manifests(
+                &format!("apiVersion: v1\nkind: ReplicationController\nmetadata: {{name: {name}}}\nspec:\n  replicas: 3\n  selector: {{app: f, version: v2}}\n  template:\n    metadata: {{labels: {{app: f, version: v2}}}}\n    spec: {{containers: [{{name: c, image: x}}]}}\n"),
+                "t",
+            )
+            .unwrap()
+            .remove(0)
+            .object
+        };
+        let mut load = |f: &str| -> Result<Vec<Object>, String> {
+            match f {
+                "v2.yaml" => Ok(vec![rc("frontend-v2")]),
+                "two.yaml" => Ok(vec![rc("a"), rc("b")]),
+                _ => Err(format!("no file {f}")),
+            }
+        };
+        let KubectlAction::RollingUpdate(a) = parse_kubectl(
+            "rolling-update frontend-v1 -f v2.yaml --update-period=10s",
+            &mut load,
+        )
+        .unwrap() else {
+            panic!("not a rolling update")
+        };
+        assert_eq!(a.old_name, "frontend-v1");
+        assert_eq!(a.update_period, 10 * crate::engine::SECOND);
+        assert_eq!(a.poll_interval, rolling_update::DEFAULT_POLL_INTERVAL);
+        assert_eq!(a.timeout, 5 * crate::engine::MINUTE);
+        assert_eq!(a.new_rc.as_ref().unwrap().meta.namespace, "default");
+        let KubectlAction::RollingUpdate(a) = parse_kubectl(
+            "rolling-update frontend-v1 frontend-v2 --rollback",
+            &mut load,
+        )
+        .unwrap() else {
+            panic!("not a rolling update")
+        };
+        assert!(a.rollback && a.new_rc.is_none());
+        assert_eq!(a.new_name.as_deref(), Some("frontend-v2"));
+        let err = |line: &str, load: &mut ManifestLoader| parse_kubectl(line, load).unwrap_err();
+        assert_eq!(
+            err("rolling-update frontend-v1", &mut load),
+            "error: Must specify --filename or --image for new controller\nSee 'kubectl rolling-update -h' for help and examples"
+        );
+        assert!(err("rolling-update a -f v2.yaml --rollback", &mut load)
+            .starts_with("error: Don't specify --filename or --image on rollback"));
+        assert!(err("rolling-update -f v2.yaml", &mut load)
+            .starts_with("error: Must specify the controller to update"));
+        assert_eq!(
+            err("rolling-update a -f two.yaml", &mut load),
+            "error: two.yaml specifies multiple items"
+        );
+        assert!(err("rolling-update a --image=nginx:2", &mut load).contains("--image"));
+        assert!(err(
+            "rolling-update a -f v2.yaml --update-period=soon",
+            &mut load
+        )
+        .starts_with("error: invalid argument \"soon\" for \"--update-period\" flag"));
+        assert!(
+            err("get pods --rollback", &mut load).starts_with("error: unknown flag: --rollback")
+        );
     }
 
     #[test]

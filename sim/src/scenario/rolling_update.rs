@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use crate::api::request::{DeleteOptions, Request, Response, Status};
 use crate::api::selector::LabelSelector;
-use crate::api::types::{Body, Kind, Name, Object, Pod};
+use crate::api::types::{Body, IntOrString, Kind, Name, Object, Pod};
 use crate::controllers::controller_utils::is_pod_available;
+use crate::controllers::deployment::util::resolve_fenceposts;
 use crate::engine::{SimDuration, SimTime, MINUTE, SECOND};
 
 // rolling_updater.go's annotations.
@@ -43,6 +44,10 @@ pub struct RollingUpdateArgs {
     pub update_period: SimDuration,
     pub poll_interval: SimDuration,
     pub timeout: SimDuration,
+    /// The command always uses maxUnavailable 0 and maxSurge 1; the updater takes any
+    /// (its upstream tests use percentages).
+    pub max_unavailable: IntOrString,
+    pub max_surge: IntOrString,
 }
 
 /// What kubectl does next.
@@ -519,11 +524,20 @@ impl RollingUpdate {
     }
 
     fn begin_loop(&mut self, now: SimTime) -> Next {
-        // ResolveFenceposts(maxSurge 1, maxUnavailable 0): both are plain integers here.
         let old_replicas = rc_replicas(self.old.as_ref().expect("set"));
         let new_replicas = rc_replicas(self.new.as_ref().expect("set"));
-        self.max_surge = 1;
-        let max_unavailable = 0;
+        let (max_surge, max_unavailable) = match resolve_fenceposts(
+            Some(&self.args.max_surge),
+            Some(&self.args.max_unavailable),
+            self.desired,
+        ) {
+            Ok(v) => v,
+            Err(e) => return Next::Fail(format!("error: {e}")),
+        };
+        if self.desired > 0 && max_unavailable == 0 && max_surge == 0 {
+            return Next::Fail("error: one of maxSurge or maxUnavailable must be specified".into());
+        }
+        self.max_surge = max_surge;
         self.min_available = (self.desired - max_unavailable).max(0);
         if self.desired == 0 {
             self.min_available = 0;
@@ -635,7 +649,9 @@ impl RollingUpdate {
         if (new_replicas, old_replicas) != self.round {
             self.progress_deadline = now + self.args.timeout;
         } else if now > self.progress_deadline {
-            return Next::Fail("error: timed out waiting for any update progress to be made".into());
+            return Next::Fail(
+                "error: timed out waiting for any update progress to be made".into(),
+            );
         }
         self.loop_top(now)
     }
@@ -659,8 +675,7 @@ fn set_rc_replicas(o: &mut Object, replicas: i32) {
 fn has_desired_replicas(o: &Object) -> bool {
     match &o.body {
         Body::ReplicationController(rc) => {
-            rc.status.observed_generation >= o.meta.generation
-                && rc.status.replicas == rc.replicas
+            rc.status.observed_generation >= o.meta.generation && rc.status.replicas == rc.replicas
         }
         _ => false,
     }
@@ -671,3 +686,7 @@ fn go_map(m: &crate::api::types::StringMap) -> String {
     let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}:{v}")).collect();
     format!("map[{}]", items.join(" "))
 }
+
+#[cfg(test)]
+#[path = "rolling_update_tests.rs"]
+mod tests;
