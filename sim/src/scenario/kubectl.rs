@@ -91,6 +91,32 @@ pub enum KubectlAction {
     },
     /// `kubectl rolling-update OLD -f NEW.yaml` / `kubectl rolling-update OLD NEW --rollback`.
     RollingUpdate(Box<RollingUpdateArgs>),
+    /// `kubectl edit TYPE/NAME`: the editor's changes come from the timeline entry's `edit:`.
+    Edit {
+        target: Target,
+        changes: serde_json::Value,
+    },
+    /// `kubectl rollout restart deployment/NAME`.
+    RolloutRestart {
+        target: Target,
+    },
+    /// Any command with `--record`: the command line goes into the
+    /// `kubernetes.io/change-cause` annotation of every object it writes.
+    Recorded {
+        cause: String,
+        action: Box<KubectlAction>,
+    },
+}
+
+impl KubectlAction {
+    /// The changes of an `edit`, for the scenario to fill in.
+    pub fn edit_changes_mut(&mut self) -> Option<&mut serde_json::Value> {
+        match self {
+            KubectlAction::Edit { changes, .. } => Some(changes),
+            KubectlAction::Recorded { action, .. } => action.edit_changes_mut(),
+            _ => None,
+        }
+    }
 }
 
 /// What a command addresses: objects by kind and names, or by selector, or from files.
@@ -206,6 +232,35 @@ struct Flags {
 
 /// Parses a kubectl command line (with or without the leading `kubectl`).
 pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAction, String> {
+    let action = parse_verb(line, load)?;
+    let words = shell_split(line)?;
+    let words = match words.first().map(String::as_str) {
+        Some("kubectl") => &words[1..],
+        _ => &words[..],
+    };
+    let verb = words.first().map(String::as_str).unwrap_or_default();
+    let record = words
+        .iter()
+        .any(|w| w == "--record" || w == "--record=true");
+    if !record {
+        return Ok(action);
+    }
+    // The verbs that have --record (kubectl 1.2x); `set image` records by itself.
+    match verb {
+        "set" => Ok(action),
+        "annotate" | "apply" | "create" | "edit" | "label" | "patch" | "replace" | "scale" => {
+            Ok(KubectlAction::Recorded {
+                cause: format!("kubectl {}", words.join(" ")),
+                action: Box::new(action),
+            })
+        }
+        _ => Err(format!(
+            "error: unknown flag: --record\nSee 'kubectl {verb} --help' for usage."
+        )),
+    }
+}
+
+fn parse_verb(line: &str, load: &mut ManifestLoader) -> Result<KubectlAction, String> {
     let mut words = shell_split(line)?;
     if words.first().map(String::as_str) == Some("kubectl") {
         words.remove(0);
@@ -466,12 +521,32 @@ pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAct
                         },
                     })
                 }
+                Some("restart") => {
+                    let target = target_from("rollout", &flags, load)?;
+                    if target.kind != Some(Kind::Deployment) && target.objects.is_empty() {
+                        return Err(format!(
+                            "error: {} is not supported by rollout restart",
+                            target.kind.map_or("resource", |k| k.resource())
+                        ));
+                    }
+                    Ok(KubectlAction::RolloutRestart { target })
+                }
                 Some(other) => Err(format!("kubesim does not model `kubectl rollout {other}` yet")),
                 None => Err("error: a subcommand of `kubectl rollout` is required (history, pause, restart, resume, status, undo)".into()),
             }
         }
         "rolling-update" => parse_rolling_update(&flags, load),
-        "edit" | "expose" | "run" | "cordon" | "uncordon" | "drain" | "taint" | "autoscale" => {
+        "edit" => {
+            let target = target_from(&verb, &flags, load)?;
+            if target.names.is_empty() && target.objects.is_empty() {
+                return Err("kubesim: `kubectl edit` takes named objects (TYPE/NAME or -f)".into());
+            }
+            Ok(KubectlAction::Edit {
+                target,
+                changes: serde_json::Value::Null,
+            })
+        }
+        "expose" | "run" | "cordon" | "uncordon" | "drain" | "taint" | "autoscale" => {
             Err(format!("kubesim does not model `kubectl {verb}` yet"))
         }
         other => Err(format!(
@@ -741,6 +816,8 @@ struct Invocation {
     /// Requests a reply calls for (apply's create after its get): they go before the queue.
     follow_ups: Vec<(Request, Step)>,
     failed: bool,
+    /// `--record`: the `kubernetes.io/change-cause` every write carries.
+    change_cause: Option<String>,
 }
 
 /// What a reply means to the invocation that sent it.
@@ -836,6 +913,14 @@ impl Kubectl {
             return;
         };
         ctx.trace(Record::new("kubectl", "KubectlCommand").detail(command.clone()));
+        let (action, change_cause) = match action {
+            KubectlAction::Recorded { cause, action } => (*action, Some(cause)),
+            other => (other, None),
+        };
+        // kubectl ≥ 1.22 warns that --record is deprecated.
+        let record_warning = change_cause.is_some().then(|| {
+            "Flag --record has been deprecated, --record will be removed in the future".to_string()
+        });
         self.running.insert(
             tag,
             Invocation {
@@ -847,8 +932,12 @@ impl Kubectl {
                 in_flight: false,
                 follow_ups: Vec::new(),
                 failed: false,
+                change_cause: change_cause.clone(),
             },
         );
+        if let Some(w) = record_warning {
+            self.out(tag, w);
+        }
         match action {
             KubectlAction::Create { objects, .. } => {
                 for o in objects {
@@ -874,6 +963,12 @@ impl Kubectl {
             }
             KubectlAction::Apply { objects, .. } => {
                 for mut o in objects {
+                    // kubectl records before computing the applied configuration.
+                    if let Some(c) = &change_cause {
+                        o.meta
+                            .annotations
+                            .insert(CHANGE_CAUSE_ANNOTATION, c.as_str());
+                    }
                     let mut applied = crate::api::json::to_json(&o);
                     strip_server_fields(&mut applied);
                     o.meta
@@ -947,9 +1042,12 @@ impl Kubectl {
                 };
                 self.send(ctx, tag, req, step);
             }
+            KubectlAction::Recorded { .. } => unreachable!("unwrapped above"),
             KubectlAction::Label { target, .. }
             | KubectlAction::Scale { target, .. }
             | KubectlAction::SetImage { target, .. }
+            | KubectlAction::Edit { target, .. }
+            | KubectlAction::RolloutRestart { target }
             | KubectlAction::RolloutPause { target, .. } => {
                 if target.names.is_empty() && target.objects.is_empty() {
                     let kind = target.kind.expect("label has a kind");
@@ -1006,8 +1104,11 @@ impl Kubectl {
     }
 
     /// Queues a request; it goes out when the ones before it have been answered.
-    fn send(&mut self, ctx: &mut Ctx, tag: u64, req: Request, step: Step) {
+    fn send(&mut self, ctx: &mut Ctx, tag: u64, mut req: Request, step: Step) {
         if let Some(inv) = self.running.get_mut(&tag) {
+            if let Some(cause) = &inv.change_cause {
+                record_change_cause(&mut req, cause);
+            }
             if inv.in_flight {
                 inv.follow_ups.push((req, step));
             } else {
@@ -1398,6 +1499,60 @@ impl Kubectl {
                             let line = format!("{} {verb}", kind_slash_name(&o));
                             self.send(ctx, tag, req, Step::Simple { line });
                         }
+                        Some(KubectlAction::Edit { changes, .. }) => {
+                            // The editor shows the live object; kubectl sends what changed.
+                            let live = crate::api::json::to_json(&o);
+                            let mut edited = live.clone();
+                            crate::api::patch::merge_patch(&mut edited, changes);
+                            if edited == live {
+                                self.out(tag, "Edit cancelled, no changes made.".into());
+                                continue;
+                            }
+                            let patch =
+                                crate::api::patch::three_way_merge_patch(&live, &edited, &live);
+                            let req = Request::Patch {
+                                kind: o.kind(),
+                                namespace: o.meta.namespace.clone(),
+                                name: o.meta.name.clone(),
+                                patch,
+                                status: false,
+                            };
+                            let line = format!("{} edited", kind_slash_name(&o));
+                            self.send(ctx, tag, req, Step::Simple { line });
+                        }
+                        Some(KubectlAction::RolloutRestart { .. }) => {
+                            // polymorphichelpers/objectrestarter.go: a template annotation
+                            // with the time makes a new ReplicaSet.
+                            let crate::api::types::Body::Deployment(d) = &o.body else {
+                                self.fail(
+                                    tag,
+                                    format!(
+                                        "error: {} is not supported by rollout restart",
+                                        kind_slash_name(&o)
+                                    ),
+                                );
+                                continue;
+                            };
+                            if d.paused {
+                                self.fail(
+                                    tag,
+                                    "error: can't restart paused deployment (run rollout resume first)"
+                                        .into(),
+                                );
+                                continue;
+                            }
+                            let req = Request::Patch {
+                                kind: o.kind(),
+                                namespace: o.meta.namespace.clone(),
+                                name: o.meta.name.clone(),
+                                patch: serde_json::json!({"spec": {"template": {"metadata": {"annotations": {
+                                    RESTARTED_AT_ANNOTATION: crate::api::json::format_timestamp(now)
+                                }}}}}),
+                                status: false,
+                            };
+                            let line = format!("{} restarted", kind_slash_name(&o));
+                            self.send(ctx, tag, req, Step::Simple { line });
+                        }
                         _ => {}
                     }
                 }
@@ -1483,6 +1638,29 @@ impl Component for Kubectl {
 /// The revision annotation the Deployment controller keeps on ReplicaSets and Deployments.
 const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
 const CHANGE_CAUSE_ANNOTATION: &str = "kubernetes.io/change-cause";
+/// `kubectl rollout restart`'s pod-template annotation.
+const RESTARTED_AT_ANNOTATION: &str = "kubectl.kubernetes.io/restartedAt";
+
+/// `--record`: the change cause on an object kubectl writes, or in its patch.
+fn record_change_cause(req: &mut Request, cause: &str) {
+    match req {
+        Request::Create { object } | Request::Update { object } => {
+            object
+                .meta
+                .annotations
+                .insert(CHANGE_CAUSE_ANNOTATION, cause);
+        }
+        Request::Patch {
+            patch,
+            status: false,
+            ..
+        } => crate::api::patch::merge_patch(
+            patch,
+            &serde_json::json!({"metadata": {"annotations": {CHANGE_CAUSE_ANNOTATION: cause}}}),
+        ),
+        _ => {}
+    }
+}
 
 fn revision_of(o: &Object) -> i64 {
     o.meta

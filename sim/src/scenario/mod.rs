@@ -600,12 +600,41 @@ impl Compiler {
         if set > 1 {
             return Err(self.at(&path, "has more than one action; use one of kubectl, apply, create, replace, delete, patch, fault per entry"));
         }
+        if e.edit.is_some() && e.kubectl.is_none() {
+            return Err(self.at(
+                &format!("{path}.edit"),
+                "only goes with `kubectl: edit TYPE/NAME`",
+            ));
+        }
         let expect_failure = e.expect_failure;
         let (command, kind) = if let Some(line) = e.kubectl {
             let sub = format!("{path}.kubectl");
             let mut loader = |f: &str| self.load_manifest_file(f);
-            let action = parse_kubectl(&line, &mut loader)
+            let mut action = parse_kubectl(&line, &mut loader)
                 .map_err(|m| err(format!("{}: {sub}: {m}", self.source_name)))?;
+            match (action.edit_changes_mut(), e.edit) {
+                (Some(changes), Some(v)) => {
+                    *changes = serde_json::to_value(&v)
+                        .ok()
+                        .filter(serde_json::Value::is_object)
+                        .ok_or_else(|| {
+                            self.at(
+                                &format!("{path}.edit"),
+                                "expected a mapping: the changes to make, as a merge patch",
+                            )
+                        })?;
+                }
+                (Some(_), None) => {
+                    return Err(self.at(&path, "`kubectl edit` needs `edit:` beside it: the changes made in the editor, as a merge patch"));
+                }
+                (None, Some(_)) => {
+                    return Err(self.at(
+                        &format!("{path}.edit"),
+                        "only goes with `kubectl: edit TYPE/NAME`",
+                    ));
+                }
+                (None, None) => {}
+            }
             let shown = if line.trim_start().starts_with("kubectl") {
                 line.trim().to_string()
             } else {

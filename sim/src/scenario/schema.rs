@@ -126,6 +126,10 @@ pub struct TimelineEntry {
     pub patch: Option<PatchSpec>,
     #[serde(default)]
     pub fault: Option<FaultSpec>,
+    /// With `kubectl: edit TYPE/NAME`: the changes made in the editor, as a JSON merge patch
+    /// written as YAML.
+    #[serde(default)]
+    pub edit: Option<serde_yaml::Value>,
     /// A free-form note, echoed in the trace.
     #[serde(default)]
     pub note: Option<String>,
