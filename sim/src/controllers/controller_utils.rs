@@ -1251,4 +1251,49 @@ mod tests {
         owner.body = Body::ReplicaSet(Default::default());
         assert_eq!(new_controller_ref(&owner).api_version, "apps/v1");
     }
+
+    /// After consistency.go's RealConsistencyStore: newest write wins, a recreated owner
+    /// replaces the record, EnsureReady blocks until every cache has read the writes and
+    /// then clears, Clear respects the UID, unknown read versions never block.
+    #[test]
+    fn consistency_store() {
+        use WrittenResource::{Owner, Pods};
+        let (a, b) = (Uid(1), Uid(2));
+        let mut c = ConsistencyStore::new();
+        c.wrote_at("ns/rs", a, Pods, 10);
+        c.wrote_at("ns/rs", a, Pods, 7); // older: ignored
+        c.wrote_at("ns/rs", a, Owner, 12);
+        c.wrote_at("ns/rs", a, Owner, 0); // not a write
+        let read = |p: u64, o: u64| move |r| Some(if r == Pods { p } else { o });
+        assert_eq!(
+            c.ensure_ready("ns/rs", read(9, 20)),
+            Err(ConsistencyError {
+                resource: Pods,
+                wrote_rv: 10,
+                read_rv: 9
+            })
+        );
+        assert_eq!(
+            c.ensure_ready("ns/rs", read(10, 11))
+                .map_err(|e| e.wrote_rv),
+            Err(12)
+        );
+        assert_eq!(c.len(), 1);
+        // Unknown (0) read versions do not block.
+        assert_eq!(c.ensure_ready("ns/rs", read(10, 0)), Ok(()));
+        assert!(c.is_empty(), "cleared once ready");
+        assert_eq!(c.ensure_ready("ns/other", read(0, 0)), Ok(()));
+
+        c.wrote_at("ns/rs", a, Pods, 30);
+        c.wrote_at("ns/rs", b, Pods, 5); // recreated under the same name
+        assert_eq!(c.ensure_ready("ns/rs", read(6, 6)), Ok(()));
+        c.wrote_at("ns/rs", b, Pods, 40);
+        c.clear("ns/rs", Some(a)); // another incarnation's delete
+        assert_eq!(c.len(), 1);
+        c.clear("ns/rs", Some(b));
+        assert!(c.is_empty());
+        c.wrote_at("ns/rs", b, Pods, 40);
+        c.clear("ns/rs", None);
+        assert!(c.is_empty());
+    }
 }
