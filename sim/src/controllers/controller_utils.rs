@@ -596,6 +596,135 @@ pub fn owner_ref_is(r: &OwnerReference, kind: Kind) -> bool {
     r.kind == kind.as_str()
 }
 
+// ---------------------------------------------------------------------------------------------
+// KEP-5647 consistency store (pkg/controller/util/consistency/consistency.go)
+
+/// The resources a consistency store tracks writes to (upstream's schema.GroupResource).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WrittenResource {
+    /// Pods the owner created or adopted.
+    Pods,
+    /// The owner object itself (its status).
+    Owner,
+}
+
+/// EnsureReady's error: the cache of `resource` has read up to `read_rv`, short of the
+/// owner's last write at `wrote_rv` (consistency.go ConsistencyError).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsistencyError {
+    pub resource: WrittenResource,
+    pub wrote_rv: u64,
+    pub read_rv: u64,
+}
+
+impl std::fmt::Display for ConsistencyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "read version: {} is not as new as written version: {} for {:?}",
+            self.read_rv, self.wrote_rv, self.resource
+        )
+    }
+}
+
+/// One owner's record: its UID and, per resource, the newest resourceVersion it wrote.
+#[derive(Clone, Debug)]
+struct OwnerRecord {
+    owner_uid: crate::api::types::Uid,
+    versions: BTreeMap<WrittenResource, u64>,
+}
+
+/// RealConsistencyStore (KEP-5647): a controller's own writes per owner (`namespace/name`),
+/// so that a sync can wait until its informers have delivered them. Resource versions are
+/// etcd revisions here, so "as new as" is a plain integer comparison.
+#[derive(Clone, Debug, Default)]
+pub struct ConsistencyStore {
+    writes: BTreeMap<String, OwnerRecord>,
+}
+
+impl ConsistencyStore {
+    pub fn new() -> ConsistencyStore {
+        ConsistencyStore::default()
+    }
+
+    /// WroteAt: remembers `rv` if it is the owner's newest write to `resource`. A record for
+    /// another UID under the same name (a recreated owner) is replaced. Version 0 is not a
+    /// write (upstream skips versions it cannot compare).
+    pub fn wrote_at(
+        &mut self,
+        owner: &str,
+        owner_uid: crate::api::types::Uid,
+        resource: WrittenResource,
+        rv: u64,
+    ) {
+        if rv == 0 {
+            return;
+        }
+        let record = self
+            .writes
+            .entry(owner.to_string())
+            .or_insert_with(|| OwnerRecord {
+                owner_uid,
+                versions: BTreeMap::new(),
+            });
+        if record.owner_uid != owner_uid {
+            *record = OwnerRecord {
+                owner_uid,
+                versions: BTreeMap::new(),
+            };
+        }
+        let v = record.versions.entry(resource).or_insert(rv);
+        *v = (*v).max(rv);
+    }
+
+    /// Clear: forgets the owner if its record has `owner_uid` (or for any UID with `None`).
+    pub fn clear(&mut self, owner: &str, owner_uid: Option<crate::api::types::Uid>) {
+        if self
+            .writes
+            .get(owner)
+            .is_some_and(|r| owner_uid.is_none_or(|u| r.owner_uid == u))
+        {
+            self.writes.remove(owner);
+        }
+    }
+
+    /// EnsureReady: `Ok` once every cache has read at least the owner's newest write to it
+    /// (the record is then dropped, as upstream clears it); `read_rv` gives each cache's
+    /// LastStoreSyncResourceVersion, 0 or `None` when unknown (never blocks, as upstream's "").
+    pub fn ensure_ready(
+        &mut self,
+        owner: &str,
+        read_rv: impl Fn(WrittenResource) -> Option<u64>,
+    ) -> Result<(), ConsistencyError> {
+        let Some(record) = self.writes.get(owner) else {
+            return Ok(());
+        };
+        for (&resource, &wrote_rv) in &record.versions {
+            let Some(read) = read_rv(resource).filter(|&r| r > 0) else {
+                continue;
+            };
+            if wrote_rv > read {
+                return Err(ConsistencyError {
+                    resource,
+                    wrote_rv,
+                    read_rv: read,
+                });
+            }
+        }
+        self.writes.remove(owner);
+        Ok(())
+    }
+
+    /// How many owners have writes not yet known to be read.
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::type_complexity)]
 mod tests {
@@ -1121,5 +1250,50 @@ mod tests {
         assert_eq!(p.meta.owner_references, vec![r]);
         owner.body = Body::ReplicaSet(Default::default());
         assert_eq!(new_controller_ref(&owner).api_version, "apps/v1");
+    }
+
+    /// After consistency.go's RealConsistencyStore: newest write wins, a recreated owner
+    /// replaces the record, EnsureReady blocks until every cache has read the writes and
+    /// then clears, Clear respects the UID, unknown read versions never block.
+    #[test]
+    fn consistency_store() {
+        use WrittenResource::{Owner, Pods};
+        let (a, b) = (Uid(1), Uid(2));
+        let mut c = ConsistencyStore::new();
+        c.wrote_at("ns/rs", a, Pods, 10);
+        c.wrote_at("ns/rs", a, Pods, 7); // older: ignored
+        c.wrote_at("ns/rs", a, Owner, 12);
+        c.wrote_at("ns/rs", a, Owner, 0); // not a write
+        let read = |p: u64, o: u64| move |r| Some(if r == Pods { p } else { o });
+        assert_eq!(
+            c.ensure_ready("ns/rs", read(9, 20)),
+            Err(ConsistencyError {
+                resource: Pods,
+                wrote_rv: 10,
+                read_rv: 9
+            })
+        );
+        assert_eq!(
+            c.ensure_ready("ns/rs", read(10, 11))
+                .map_err(|e| e.wrote_rv),
+            Err(12)
+        );
+        assert_eq!(c.len(), 1);
+        // Unknown (0) read versions do not block.
+        assert_eq!(c.ensure_ready("ns/rs", read(10, 0)), Ok(()));
+        assert!(c.is_empty(), "cleared once ready");
+        assert_eq!(c.ensure_ready("ns/other", read(0, 0)), Ok(()));
+
+        c.wrote_at("ns/rs", a, Pods, 30);
+        c.wrote_at("ns/rs", b, Pods, 5); // recreated under the same name
+        assert_eq!(c.ensure_ready("ns/rs", read(6, 6)), Ok(()));
+        c.wrote_at("ns/rs", b, Pods, 40);
+        c.clear("ns/rs", Some(a)); // another incarnation's delete
+        assert_eq!(c.len(), 1);
+        c.clear("ns/rs", Some(b));
+        assert!(c.is_empty());
+        c.wrote_at("ns/rs", b, Pods, 40);
+        c.clear("ns/rs", None);
+        assert!(c.is_empty());
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::api::request::{DeleteOptions, Request, Response, Status, StatusReason};
 use crate::api::selector::LabelSelector;
 use crate::api::types::{
-    Body, Condition, ConditionStatus, Kind, Name, Object, PodTemplateSpec, ReplicaSetStatus,
+    Body, Condition, ConditionStatus, Kind, Name, Object, PodTemplateSpec, ReplicaSetStatus, Uid,
 };
 use crate::client::{
     Component, Ctx, Delta, Informer, InformerConfig, Message, RequestId, TimerId, TokenBucket,
@@ -16,9 +16,10 @@ use crate::client::{
 };
 use crate::controllers::controller_utils::{
     filter_active_pods, is_namespace_terminating, is_pod_active, is_pod_available, is_pod_ready,
-    new_controller_ref, pod_from_template, pod_key, ActivePodsWithRanks, SlowStart,
-    UidTrackingControllerExpectations, FAILED_CREATE_POD_REASON, FAILED_DELETE_POD_REASON,
-    SLOW_START_INITIAL_BATCH_SIZE, SUCCESSFUL_CREATE_POD_REASON, SUCCESSFUL_DELETE_POD_REASON,
+    new_controller_ref, pod_from_template, pod_key, ActivePodsWithRanks, ConsistencyStore,
+    SlowStart, UidTrackingControllerExpectations, WrittenResource, FAILED_CREATE_POD_REASON,
+    FAILED_DELETE_POD_REASON, SLOW_START_INITIAL_BATCH_SIZE, SUCCESSFUL_CREATE_POD_REASON,
+    SUCCESSFUL_DELETE_POD_REASON,
 };
 use crate::engine::{SimDuration, SimTime, SECOND};
 use crate::model::ControllerManagerModel;
@@ -283,6 +284,14 @@ pub struct ReplicaSetController {
     delayed: BTreeMap<TimerId, (String, Request, Op)>,
     finishing: BTreeMap<TimerId, String>,
     syncs_total: u64,
+    /// KEP-5647 (StaleControllerConsistencyReplicaSet): the controller's own writes per
+    /// ReplicaSet; `None` with the gate off, and for ReplicationControllers, whose
+    /// NewReplicationManager wires no consistency store (replica_set.go NewReplicaSetController).
+    consistency: Option<ConsistencyStore>,
+    /// Keys whose sync was skipped because the cache had not caught up (requeued rate-limited).
+    stale: BTreeSet<String>,
+    /// replicaset_controller_stale_sync_skips_total.
+    stale_sync_skips: u64,
 }
 
 impl ReplicaSetController {
@@ -293,6 +302,9 @@ impl ReplicaSetController {
             Kind::ReplicaSet => (RS_COMPONENT, model.concurrent_replicaset_syncs),
             other => panic!("the ReplicaSet controller serves ReplicaSets and ReplicationControllers, not {other}"),
         };
+        let consistency = (kind == Kind::ReplicaSet
+            && model.features.stale_controller_consistency_replica_set())
+        .then(ConsistencyStore::new);
         ReplicaSetController {
             kind,
             component,
@@ -309,6 +321,9 @@ impl ReplicaSetController {
             delayed: BTreeMap::new(),
             finishing: BTreeMap::new(),
             syncs_total: 0,
+            consistency,
+            stale: BTreeSet::new(),
+            stale_sync_skips: 0,
         }
     }
 
@@ -328,6 +343,24 @@ impl ReplicaSetController {
     /// How many syncs have started.
     pub fn syncs_total(&self) -> u64 {
         self.syncs_total
+    }
+
+    /// How many syncs were skipped, and requeued, because the informers had not yet delivered
+    /// the controller's own last writes (replicaset_controller_stale_sync_skips_total).
+    pub fn stale_sync_skips(&self) -> u64 {
+        self.stale_sync_skips
+    }
+
+    /// The consistency store, if StaleControllerConsistencyReplicaSet applies.
+    pub fn consistency_store(&self) -> Option<&ConsistencyStore> {
+        self.consistency.as_ref()
+    }
+
+    /// consistencyStore.WroteAt for the ReplicaSet behind `key`.
+    fn wrote_at(&mut self, key: &str, uid: Uid, resource: WrittenResource, rv: u64) {
+        if let Some(c) = self.consistency.as_mut() {
+            c.wrote_at(key, uid, resource, rv);
+        }
     }
 
     fn synced(&self) -> bool {
@@ -366,18 +399,22 @@ impl ReplicaSetController {
             Delta::Added(o) => self.queue.add(obj_key(o)),
             Delta::Updated { old, new } => {
                 if old.meta.uid != new.meta.uid {
-                    let key = obj_key(old);
-                    self.expectations.delete_expectations(&key);
-                    self.queue.add(key);
+                    self.delete_rs(old);
                 }
                 self.queue.add(obj_key(new));
             }
-            Delta::Deleted(o) => {
-                let key = obj_key(o);
-                self.expectations.delete_expectations(&key);
-                self.queue.add(key);
-            }
+            Delta::Deleted(o) => self.delete_rs(o),
         }
+    }
+
+    /// deleteRS: forget the writes and expectations of that incarnation (by UID), and sync.
+    fn delete_rs(&mut self, o: &Object) {
+        let key = obj_key(o);
+        if let Some(c) = self.consistency.as_mut() {
+            c.clear(&key, Some(o.meta.uid));
+        }
+        self.expectations.delete_expectations(&key);
+        self.queue.add(key);
     }
 
     fn on_pod_delta(&mut self, ctx: &mut Ctx, delta: &Delta) {
@@ -485,8 +522,35 @@ impl ReplicaSetController {
     /// syncReplicaSet, up to the first request.
     fn start_sync(&mut self, ctx: &mut Ctx, key: String) {
         let now = ctx.now();
+        // consistencyStore.EnsureReady (replica_set.go syncReplicaSet, KEP-5647): while an
+        // informer has not delivered this ReplicaSet's last write, do not sync; the error
+        // requeues the key rate-limited.
+        if let Some(c) = self.consistency.as_mut() {
+            let (pods_rv, rs_rv) = (
+                self.pods.last_resource_version(),
+                self.controllers.last_resource_version(),
+            );
+            if let Err(e) = c.ensure_ready(&key, |r| match r {
+                WrittenResource::Pods => Some(pods_rv),
+                WrittenResource::Owner => Some(rs_rv),
+            }) {
+                self.stale_sync_skips += 1;
+                let (ns, name) = key.split_once('/').unwrap_or(("", key.as_str()));
+                ctx.trace(
+                    Record::new(self.component, "StaleSyncSkip")
+                        .object(self.kind.as_str(), ns, name)
+                        .detail(e.to_string()),
+                );
+                self.stale.insert(key.clone());
+                self.finish(ctx, key);
+                return;
+            }
+        }
         let (ns, name) = key.split_once('/').unwrap_or(("", key.as_str()));
         let Some(rs) = self.controllers.get(ns, name).and_then(ReplicaSetView::of) else {
+            if let Some(c) = self.consistency.as_mut() {
+                c.clear(&key, None);
+            }
             self.expectations.delete_expectations(&key);
             self.finish_after_duration(ctx, key, now);
             return;
@@ -766,6 +830,20 @@ impl ReplicaSetController {
             return;
         };
         s.stage = Stage::Done;
+        // WroteAt after updateReplicaSetStatus, which returns the cached ReplicaSet when
+        // nothing changed (that version is already read).
+        let (uid, rv) = (
+            s.rs.obj.meta.uid,
+            updated
+                .as_ref()
+                .map_or(s.rs.obj.meta.resource_version, |u| {
+                    u.obj.meta.resource_version
+                }),
+        );
+        self.wrote_at(key, uid, WrittenResource::Owner, rv);
+        let Some(s) = self.syncs.get_mut(key) else {
+            return;
+        };
         let status = updated
             .as_ref()
             .map(|u| u.status.clone())
@@ -808,10 +886,12 @@ impl ReplicaSetController {
 
     /// processNextWorkItem's end: Done, then Forget or AddRateLimited.
     fn finish(&mut self, ctx: &mut Ctx, key: String) {
-        let failed = self
-            .syncs
-            .remove(&key)
-            .is_some_and(|s| s.error.is_some() || s.manage_err.is_some());
+        let stale = self.stale.remove(&key);
+        let failed = stale
+            || self
+                .syncs
+                .remove(&key)
+                .is_some_and(|s| s.error.is_some() || s.manage_err.is_some());
         self.queue.done(&key);
         if failed {
             self.queue.add_rate_limited(ctx, key);
@@ -874,7 +954,12 @@ impl ReplicaSetController {
             }
             Op::Adopt => {
                 match result {
-                    Ok(Response::Object(pod)) => s.claimed.push(pod),
+                    Ok(Response::Object(pod)) => {
+                        // RealPodControl's OnWrite: the adopted pod names us as controller.
+                        let (uid, rv) = (rs_obj.meta.uid, pod.meta.resource_version);
+                        s.claimed.push(pod);
+                        self.wrote_at(&key, uid, WrittenResource::Pods, rv);
+                    }
                     Ok(_) => {}
                     Err(st) if st.reason == StatusReason::NotFound => {}
                     Err(st) => {
@@ -902,6 +987,11 @@ impl ReplicaSetController {
                             .object()
                             .map(|o| o.meta.name.to_string())
                             .unwrap_or_default();
+                        // RealPodControl's OnWrite (controller_utils.go createPods).
+                        if let Some(pod) = resp.object() {
+                            let rv = pod.meta.resource_version;
+                            self.wrote_at(&key, rs_obj.meta.uid, WrittenResource::Pods, rv);
+                        }
                         self.trace_event(
                             ctx,
                             &rs_obj,
