@@ -66,7 +66,9 @@ impl FeatureGates {
         let t = v.trim().trim_start_matches('v');
         let mut parts = t.split('.');
         let (Some("1"), Some(minor)) = (parts.next(), parts.next()) else {
-            return Err(format!("invalid version {v:?}: expected 1.MINOR, e.g. \"1.36\""));
+            return Err(format!(
+                "invalid version {v:?}: expected 1.MINOR, e.g. \"1.36\""
+            ));
         };
         let minor: u32 = minor
             .parse()

@@ -686,7 +686,13 @@ impl GarbageCollector {
     }
 
     /// isDangling's answer for one owner; once all are in, attemptToDeleteItem goes on.
-    fn on_lookup(&mut self, ctx: &mut Ctx, item: &ObjKey, uid: Uid, result: Result<Response, Status>) {
+    fn on_lookup(
+        &mut self,
+        ctx: &mut Ctx,
+        item: &ObjKey,
+        uid: Uid,
+        result: Result<Response, Status>,
+    ) {
         let state = match &result {
             Ok(Response::Object(o)) if o.meta.uid == uid => {
                 if is_deleting_dependents(o) {

@@ -1129,7 +1129,12 @@ impl JobController {
     }
 
     /// Records a write's resourceVersion for the consistency store (WroteAt).
-    fn wrote(&mut self, job: &JobKey, resource: TrackedResource, result: &Result<Response, Status>) {
+    fn wrote(
+        &mut self,
+        job: &JobKey,
+        resource: TrackedResource,
+        result: &Result<Response, Status>,
+    ) {
         let Some(uid) = self.syncs.get(job).and_then(|s| s.uid) else {
             return;
         };
@@ -1566,6 +1571,18 @@ mod tests {
                 1,
             ),
             ("zero parallelism", Some(5), 0, 0, 0, 0),
+            ("WQ job running", None, 2, 2, 0, 2),
+            ("WQ job finishing", None, 2, 1, 1, 1),
+            ("more active pods than parallelism", Some(5), 2, 10, 0, 2),
+            ("pending pods", Some(5), 2, 2, 0, 2),
+            (
+                "job start with completions smaller than parallelism",
+                Some(1),
+                2,
+                0,
+                0,
+                1,
+            ),
         ];
         for (name, completions, parallelism, active, succeeded, want) in cases {
             let j = job(completions, parallelism, 6);
@@ -1661,6 +1678,135 @@ mod tests {
             j.template.spec.restart_policy = RestartPolicy::Never;
             assert!(!past_backoff_limit_on_failure(&j, &[&p]), "{name} (Never)");
         }
+    }
+
+    // job_controller_test.go TestControllerSyncJob, the back-off cases: how long a
+    // replacement waits after the record a sync computes (DefaultJobPodFailureBackOff 10 s).
+    #[test]
+    fn sync_job_backoff_cases() {
+        let cases: Vec<(&str, BackoffRecord, Vec<SimTime>, Vec<SimTime>, SimDuration)> = vec![
+            (
+                "only new failed pod: the replacement waits 10 s",
+                BackoffRecord::default(),
+                vec![],
+                vec![T],
+                10 * SECOND,
+            ),
+            (
+                "failed + succeed pods: reset backoff delay",
+                BackoffRecord {
+                    failures_after_last_success: 3,
+                    last_failure_time: Some(T - 5 * SECOND),
+                },
+                vec![T],
+                vec![T - SECOND],
+                0,
+            ),
+            (
+                "third consecutive failure: 40 s",
+                BackoffRecord {
+                    failures_after_last_success: 2,
+                    last_failure_time: Some(T - 30 * SECOND),
+                },
+                vec![],
+                vec![T],
+                40 * SECOND,
+            ),
+        ];
+        for (name, stored, succ, fail, want) in cases {
+            let r = stored.next(&succ, &fail);
+            assert_eq!(
+                r.remaining_time(
+                    T,
+                    DEFAULT_JOB_POD_FAILURE_BACKOFF,
+                    MAX_JOB_POD_FAILURE_BACKOFF
+                ),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    // pkg/controller/util/consistency consistency_test.go, reduced to integer revisions.
+    #[test]
+    fn consistency_store() {
+        let key: JobKey = ("default".into(), "j".into());
+        let other: JobKey = ("default".into(), "k".into());
+        let (uid, uid2) = (Uid(1), Uid(2));
+        let mut cs = ConsistencyStore::default();
+        let at = |jobs: u64, pods: u64| {
+            move |r: TrackedResource| match r {
+                TrackedResource::Jobs => jobs,
+                TrackedResource::Pods => pods,
+            }
+        };
+        assert_eq!(cs.ensure_ready(&key, at(0, 0)), Ok(()), "nothing written");
+        cs.wrote_at(&key, uid, TrackedResource::Pods, 0);
+        assert_eq!(
+            cs.expected(&key, TrackedResource::Pods),
+            None,
+            "revision 0 ignored"
+        );
+        cs.wrote_at(&key, uid, TrackedResource::Pods, 10);
+        cs.wrote_at(&key, uid, TrackedResource::Pods, 8);
+        assert_eq!(
+            cs.expected(&key, TrackedResource::Pods),
+            Some(10),
+            "an older write of the same object does not replace a newer one"
+        );
+        cs.wrote_at(&key, uid, TrackedResource::Jobs, 12);
+        assert_eq!(cs.ensure_ready(&other, at(0, 0)), Ok(()), "per key");
+        assert_eq!(
+            cs.ensure_ready(&key, at(20, 9)),
+            Err(ConsistencyError {
+                resource: TrackedResource::Pods,
+                expected: 10,
+                actual: 9
+            }),
+            "the pod informer lags"
+        );
+        assert_eq!(
+            cs.ensure_ready(&key, at(11, 10)),
+            Err(ConsistencyError {
+                resource: TrackedResource::Jobs,
+                expected: 12,
+                actual: 11
+            }),
+            "the job informer lags"
+        );
+        assert_eq!(cs.ensure_ready(&key, at(12, 10)), Ok(()), "caught up");
+        assert_eq!(
+            cs.expected(&key, TrackedResource::Jobs),
+            None,
+            "met expectations are dropped"
+        );
+        cs.wrote_at(&key, uid, TrackedResource::Pods, 30);
+        cs.wrote_at(&key, uid2, TrackedResource::Pods, 5);
+        assert_eq!(
+            cs.expected(&key, TrackedResource::Pods),
+            Some(5),
+            "a new UID (the Job re-created) replaces the record"
+        );
+        cs.clear(&key, Some(uid));
+        assert_eq!(cs.expected(&key, TrackedResource::Pods), Some(5));
+        cs.clear(&key, Some(uid2));
+        assert_eq!(cs.ensure_ready(&key, at(0, 0)), Ok(()), "cleared by UID");
+        cs.wrote_at(&key, uid, TrackedResource::Jobs, 40);
+        cs.clear(&key, None);
+        assert_eq!(cs.ensure_ready(&key, at(0, 0)), Ok(()), "cleared");
+    }
+
+    #[test]
+    fn delay_terminal_condition_by_version() {
+        assert!(!delay_terminal_condition(&FeatureGates::for_version(28)));
+        assert!(!delay_terminal_condition(&FeatureGates::for_version(30)));
+        assert!(delay_terminal_condition(&FeatureGates::for_version(31)));
+        let mut g = FeatureGates::for_version(31);
+        g.set("JobPodReplacementPolicy", false).unwrap();
+        assert!(!delay_terminal_condition(&g), "1.31: JobManagedBy is alpha");
+        let mut g = FeatureGates::for_version(32);
+        g.set("JobPodReplacementPolicy", false).unwrap();
+        assert!(delay_terminal_condition(&g), "1.32: JobManagedBy is beta");
     }
 
     #[test]
