@@ -636,9 +636,10 @@ impl JobController {
                     completing: false,
                 },
             );
-            if !self.ensure_ready(ctx, &key) {
-                self.fail(&key);
-            } else if !self.sync_job(ctx, &key) {
+            // syncJob: the consistency check first, then the sync; either failing requeues
+            // the key rate-limited.
+            let ok = self.ensure_ready(ctx, &key) && self.sync_job(ctx, &key);
+            if !ok {
                 self.fail(&key);
             }
             self.maybe_complete(ctx, &key);
