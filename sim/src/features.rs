@@ -29,8 +29,8 @@ const GATES: &[Gate] = &[
         name: "StaleControllerConsistencyJob",
         stages: &[(36, true, false)],
     },
-    // KEP-5647: the ReplicaSet (and ReplicationController) controller waits until its
-    // informer has seen its own writes.
+    // KEP-5647: the ReplicaSet controller (not the ReplicationController's, which upstream
+    // builds without a consistency store) waits until its informers have seen its own writes.
     Gate {
         name: "StaleControllerConsistencyReplicaSet",
         stages: &[(36, true, false)],

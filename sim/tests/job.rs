@@ -12,9 +12,11 @@ use kubesim::cluster::Cluster;
 use kubesim::controllers::garbage_collector::GarbageCollector;
 use kubesim::controllers::job::{JobController, JOB_TRACKING_FINALIZER};
 use kubesim::engine::{MINUTE, SECOND};
+use kubesim::features::FeatureGates;
 use kubesim::model::Model;
 use kubesim::network::CONTROL_PLANE;
 use kubesim::node::{Kubelet, NodeSetup};
+use kubesim::scenario::{RunOptions, Simulation};
 use kubesim::scheduler::config::{KubeSchedulerConfiguration, Registry};
 use kubesim::scheduler::{Scheduler, SchedulerSetup};
 
@@ -27,7 +29,13 @@ fn object(yaml: &str) -> Object {
 
 /// A cluster with two nodes, their kubelets, the scheduler, the Job controller and the GC.
 pub fn cluster(seed: u64) -> Cluster {
-    let model = Model::builtin();
+    cluster_with(seed, FeatureGates::default())
+}
+
+/// The same, with the run's Kubernetes version and feature gates.
+pub fn cluster_with(seed: u64, features: FeatureGates) -> Cluster {
+    let mut model = Model::builtin();
+    model.controller_manager.features = features;
     let mut cluster = Cluster::new(model.clone(), seed, 30 * MINUTE, 20_000_000);
     for i in 0..2 {
         let name = format!("node-{i}");
@@ -330,4 +338,110 @@ fn deleting_a_job_garbage_collects_its_pods() {
     c.run_for(2 * MINUTE).unwrap();
     assert!(job_of(&c, "long").is_none());
     assert!(pods_of(&c, "long").is_empty(), "{:?}", pods_of(&c, "long"));
+}
+
+fn create(c: &mut Cluster, yaml: &str) {
+    c.admin_request(
+        "kubectl",
+        Request::Create {
+            object: object(yaml),
+        },
+    )
+    .unwrap();
+}
+
+fn skips(c: &Cluster) -> usize {
+    rows(c, "StaleSyncSkipped").len()
+}
+
+// KEP-5647 StaleControllerConsistencyJob (beta, on in 1.36): a sync that follows the
+// controller's own writes before its informers have delivered them is skipped and requeued
+// rate-limited; the Job still reaches the same end, with the same pods. With the gate off
+// (`featureGates` in the scenario), no sync is ever skipped. Runs scenarios/classic/
+// job-backoff.yaml, whose model's watch latency lets a sync follow a write's response before
+// the write's watch event.
+#[test]
+fn stale_controller_consistency_skips_syncs_until_the_cache_has_its_writes() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios/classic/job-backoff.yaml");
+    let run = |path: &std::path::Path| {
+        let mut sim = Simulation::from_file(path, &RunOptions::default()).unwrap();
+        sim.run(|_| {}).unwrap();
+        assert!(sim.check_expectations().iter().all(|r| r.passed));
+        let c = sim.cluster();
+        (
+            rows(c, "StaleSyncSkipped"),
+            rows(c, "SuccessfulCreate").len(),
+            condition(c, "doomed", "Failed").map(|c| c.0),
+        )
+    };
+    let (skipped, created, failed) = run(&path);
+    assert!(!skipped.is_empty(), "the gate skipped no sync");
+    assert!(
+        skipped[0].2.starts_with("cache for default/doomed (")
+            && skipped[0].2.contains("is stale: expected RV >= "),
+        "{}",
+        skipped[0].2
+    );
+    assert_eq!(created, 4);
+    assert_eq!(failed.as_deref(), Some("BackoffLimitExceeded"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let off = dir.path().join("job-backoff-gate-off.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &off,
+        format!("{yaml}featureGates: {{StaleControllerConsistencyJob: false}}\n"),
+    )
+    .unwrap();
+    let (skipped, created, failed) = run(&off);
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(created, 4);
+    assert_eq!(failed.as_deref(), Some("BackoffLimitExceeded"));
+}
+
+// JobPodReplacementPolicy (beta, on from 1.29): without it (1.28 defaults) the controller
+// publishes no status.terminating, ignores podReplacementPolicy, and — before 1.31's
+// delayTerminalCondition — sets Failed at once without the interim FailureTarget condition.
+#[test]
+fn job_pod_replacement_policy_gate_off_in_1_28() {
+    let yaml = job_yaml(
+        "old",
+        "  backoffLimit: 0\n  podReplacementPolicy: Failed\n",
+        "Never",
+        "{c: {runFor: 1s, exitCode: 1}}",
+    );
+    let mut c = cluster_with(7, FeatureGates::for_version(28));
+    create(&mut c, &yaml);
+    let mut terminating_seen = false;
+    c.run_until_condition(|c| {
+        if let Some(j) = job_of(c, "old") {
+            terminating_seen |= j.status.terminating.is_some();
+        }
+        condition(c, "old", "Failed").is_some()
+    })
+    .unwrap();
+    assert!(
+        !terminating_seen,
+        "status.terminating published without the gate"
+    );
+    assert!(condition(&c, "old", "FailureTarget").is_none());
+    assert_eq!(
+        condition(&c, "old", "Failed").map(|c| c.0),
+        Some("BackoffLimitExceeded".to_string())
+    );
+    assert_eq!(
+        skips(&c),
+        0,
+        "StaleControllerConsistencyJob does not exist in 1.28"
+    );
+
+    // 1.36: status.terminating is published and FailureTarget precedes Failed.
+    let mut c = cluster(7);
+    create(&mut c, &yaml);
+    c.run_until_condition(|c| condition(c, "old", "Failed").is_some())
+        .unwrap();
+    let j = job_of(&c, "old").unwrap();
+    assert_eq!(j.status.terminating, Some(0));
+    assert!(condition(&c, "old", "FailureTarget").is_some());
 }

@@ -617,6 +617,21 @@ pub struct ConsistencyError {
     pub read_rv: u64,
 }
 
+impl ConsistencyError {
+    /// The trace row's text: `cache for NS/NAME (pods) is stale: expected RV >= 120, got 117`;
+    /// `owner_resource` names the owner's resource (`replicasets.apps`, `jobs.batch`).
+    pub fn detail(&self, key: &str, owner_resource: &str) -> String {
+        let resource = match self.resource {
+            WrittenResource::Pods => "pods",
+            WrittenResource::Owner => owner_resource,
+        };
+        format!(
+            "cache for {key} ({resource}) is stale: expected RV >= {}, got {}",
+            self.wrote_rv, self.read_rv
+        )
+    }
+}
+
 impl std::fmt::Display for ConsistencyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

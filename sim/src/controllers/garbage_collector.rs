@@ -11,8 +11,9 @@ use crate::api::request::{
 use crate::api::server::{FINALIZER_FOREGROUND, FINALIZER_ORPHAN};
 use crate::api::types::{Kind, Name, Object, OwnerReference, Uid};
 use crate::client::{
-    Component, Ctx, Delta, Informer, InformerConfig, Message, RequestId, WorkQueue,
+    Component, Ctx, Delta, Informer, InformerConfig, Message, RequestId, TimerId, WorkQueue,
 };
+use crate::engine::SimTime;
 use crate::model::ControllerManagerModel;
 use crate::trace::Record;
 
@@ -153,42 +154,75 @@ struct Lookup {
     states: BTreeMap<Uid, OwnerState>,
 }
 
+/// The timer tag of a worker's end of sync (after `syncDuration`).
+const TAG_FINISH: u64 = 2;
+
+/// The collector's two worker pools (garbagecollector.go Run starts `--concurrent-gc-syncs`
+/// of each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Pool {
+    AttemptToDelete,
+    AttemptToOrphan,
+}
+
+/// One worker's item: upstream's workers are synchronous, so the worker and the item stay
+/// busy until the item's requests are answered and `syncDuration` has passed.
+struct Work {
+    started: SimTime,
+    outstanding: usize,
+    /// The item's processing returned an error: requeued rate-limited.
+    failed: bool,
+    completing: bool,
+    /// attemptToOrphan: owner-reference removals still in flight.
+    refs_left: usize,
+}
+
 #[derive(Debug)]
-enum Pending {
-    /// GET of an owner of `item`, expected to have `uid`.
-    Lookup { item: ObjKey, uid: Uid },
-    /// A write about `item` (delete, reference removal).
-    Write(ObjKey),
-    /// Removing the ownerReference of a dependent of an orphaning owner.
-    Orphan { owner: ObjKey },
+enum Op {
+    /// GET of an owner of the item, expected to have `uid`.
+    Lookup { uid: Uid },
+    /// A write about the item (delete, reference removal).
+    Write,
+    /// Removing the ownerReference of a dependent of the orphaning owner.
+    Orphan,
     /// Removing the owner's orphan / foregroundDeletion finalizer.
-    Finalizer(ObjKey),
+    Finalizer,
+}
+
+/// A request in flight: the worker item it belongs to and what it is.
+#[derive(Debug)]
+struct Pending {
+    pool: Pool,
+    item: ObjKey,
+    op: Op,
 }
 
 /// The garbage collector. Add it to a cluster as any component:
 /// `cluster.add_component("garbage-collector", CONTROL_PLANE,
 /// Box::new(GarbageCollector::new(model.controller_manager.clone())), factory)`.
 pub struct GarbageCollector {
-    #[allow(dead_code)]
     model: ControllerManagerModel,
+    /// `--concurrent-gc-syncs`: workers per pool.
+    workers: usize,
     informers: Vec<Informer>,
     /// The dependency graph: each UID's object, and who refers to each UID.
     by_uid: BTreeMap<Uid, ObjKey>,
     dependents: BTreeMap<Uid, BTreeSet<ObjKey>>,
     attempt_to_delete: WorkQueue<ObjKey>,
     attempt_to_orphan: WorkQueue<ObjKey>,
-    /// Items with requests in flight, and those that changed meanwhile.
-    busy: BTreeSet<ObjKey>,
-    dirty: BTreeSet<ObjKey>,
+    /// Items the workers of each pool hold.
+    work: BTreeMap<(Pool, ObjKey), Work>,
+    finishing: BTreeMap<TimerId, (Pool, ObjKey)>,
     lookups: BTreeMap<ObjKey, Lookup>,
-    /// Orphaning owners: reference removals in flight, and whether all succeeded.
-    orphaning: BTreeMap<ObjKey, (usize, bool)>,
     pending: BTreeMap<RequestId, Pending>,
+    /// The most items one pool held at once (for tests and reports).
+    busy_max: usize,
 }
 
 impl GarbageCollector {
     pub fn new(model: ControllerManagerModel) -> GarbageCollector {
         GarbageCollector {
+            workers: model.concurrent_gc_syncs.max(1) as usize,
             model,
             informers: WATCHED_KINDS
                 .iter()
@@ -198,11 +232,86 @@ impl GarbageCollector {
             dependents: BTreeMap::new(),
             attempt_to_delete: WorkQueue::new(),
             attempt_to_orphan: WorkQueue::new(),
-            busy: BTreeSet::new(),
-            dirty: BTreeSet::new(),
+            work: BTreeMap::new(),
+            finishing: BTreeMap::new(),
             lookups: BTreeMap::new(),
-            orphaning: BTreeMap::new(),
             pending: BTreeMap::new(),
+            busy_max: 0,
+        }
+    }
+
+    /// The most items one worker pool held at the same time so far.
+    pub fn busy_workers_max(&self) -> usize {
+        self.busy_max
+    }
+
+    fn busy(&self, pool: Pool) -> usize {
+        self.work.keys().filter(|(p, _)| *p == pool).count()
+    }
+
+    fn queue(&mut self, pool: Pool) -> &mut WorkQueue<ObjKey> {
+        match pool {
+            Pool::AttemptToDelete => &mut self.attempt_to_delete,
+            Pool::AttemptToOrphan => &mut self.attempt_to_orphan,
+        }
+    }
+
+    /// Sends a request for a worker's item, which stays busy until it is answered.
+    fn send(&mut self, ctx: &mut Ctx, pool: Pool, item: &ObjKey, op: Op, req: Request) {
+        if let Some(w) = self.work.get_mut(&(pool, item.clone())) {
+            w.outstanding += 1;
+        }
+        let id = ctx.send(req);
+        self.pending.insert(
+            id,
+            Pending {
+                pool,
+                item: item.clone(),
+                op,
+            },
+        );
+    }
+
+    fn fail(&mut self, pool: Pool, item: &ObjKey) {
+        if let Some(w) = self.work.get_mut(&(pool, item.clone())) {
+            w.failed = true;
+        }
+    }
+
+    /// Once an item's requests are all answered, its worker is freed `syncDuration` after it
+    /// took the item.
+    fn maybe_complete(&mut self, ctx: &mut Ctx, pool: Pool, item: &ObjKey) {
+        let k = (pool, item.clone());
+        let Some(w) = self.work.get_mut(&k) else {
+            return;
+        };
+        if w.outstanding > 0 || w.completing {
+            return;
+        }
+        w.completing = true;
+        let end = w.started.saturating_add(self.model.sync_duration);
+        let now = ctx.now();
+        if end > now {
+            let id = ctx.set_timer(end - now, TAG_FINISH);
+            self.finishing.insert(id, k);
+        } else {
+            self.finish(ctx, pool, item);
+        }
+    }
+
+    /// processAttemptToDeleteWorker / processAttemptToOrphanWorker's end: Done, then Forget
+    /// or AddRateLimited.
+    fn finish(&mut self, ctx: &mut Ctx, pool: Pool, item: &ObjKey) {
+        let failed = self
+            .work
+            .remove(&(pool, item.clone()))
+            .is_some_and(|w| w.failed);
+        let q = self.queue(pool);
+        q.done(item);
+        if failed {
+            q.add_rate_limited(ctx, item.clone());
+        } else {
+            q.forget(item);
         }
     }
 
@@ -310,31 +419,35 @@ impl GarbageCollector {
         }
     }
 
+    /// The workers: each pool takes items while fewer than `--concurrent-gc-syncs` of its
+    /// workers are busy. An item changed while a worker holds it is queued again when the
+    /// worker is done with it (the workqueue's dirty set).
     fn drain(&mut self, ctx: &mut Ctx) {
         if !self.synced() {
             return;
         }
-        while let Some(key) = self.attempt_to_delete.get() {
-            self.attempt_to_delete.done(&key);
-            if self.busy.contains(&key) {
-                self.dirty.insert(key);
-                continue;
+        for pool in [Pool::AttemptToDelete, Pool::AttemptToOrphan] {
+            while self.busy(pool) < self.workers {
+                let Some(key) = self.queue(pool).get() else {
+                    break;
+                };
+                self.work.insert(
+                    (pool, key.clone()),
+                    Work {
+                        started: ctx.now(),
+                        outstanding: 0,
+                        failed: false,
+                        completing: false,
+                        refs_left: 0,
+                    },
+                );
+                self.busy_max = self.busy_max.max(self.busy(pool));
+                match pool {
+                    Pool::AttemptToDelete => self.attempt_to_delete_item(ctx, &key),
+                    Pool::AttemptToOrphan => self.attempt_to_orphan_item(ctx, &key),
+                }
+                self.maybe_complete(ctx, pool, &key);
             }
-            self.attempt_to_delete_item(ctx, &key);
-        }
-        while let Some(key) = self.attempt_to_orphan.get() {
-            self.attempt_to_orphan.done(&key);
-            if self.orphaning.contains_key(&key) {
-                continue;
-            }
-            self.attempt_to_orphan_item(ctx, &key);
-        }
-    }
-
-    fn finish(&mut self, key: &ObjKey) {
-        self.busy.remove(key);
-        if self.dirty.remove(key) {
-            self.attempt_to_delete.add(key.clone());
         }
     }
 
@@ -374,7 +487,6 @@ impl GarbageCollector {
             return;
         }
         // isDangling: the cache may lag, so the owner's absence is confirmed with a live GET.
-        self.busy.insert(key.clone());
         self.lookups.insert(
             key.clone(),
             Lookup {
@@ -383,16 +495,15 @@ impl GarbageCollector {
             },
         );
         for (kind, name, uid) in to_verify {
-            let id = ctx.send(Request::Get {
-                kind,
-                namespace: item.meta.namespace.clone(),
-                name,
-            });
-            self.pending.insert(
-                id,
-                Pending::Lookup {
-                    item: key.clone(),
-                    uid,
+            self.send(
+                ctx,
+                Pool::AttemptToDelete,
+                key,
+                Op::Lookup { uid },
+                Request::Get {
+                    kind,
+                    namespace: item.meta.namespace.clone(),
+                    name,
                 },
             );
         }
@@ -410,15 +521,14 @@ impl GarbageCollector {
                         .object(key.0.as_str(), &key.1, &key.2)
                         .detail(format!("removing dangling owner references {uids:?}")),
                 );
-                self.busy.insert(key.clone());
-                let id = ctx.send(Request::Patch {
+                let req = Request::Patch {
                     kind: key.0,
                     namespace: key.1.clone(),
                     name: key.2.clone(),
                     patch: owner_refs_without(item, &uids),
                     status: false,
-                });
-                self.pending.insert(id, Pending::Write(key));
+                };
+                self.send(ctx, Pool::AttemptToDelete, &key, Op::Write, req);
             }
             Decision::Delete(policy) => {
                 let owners: Vec<String> = item
@@ -436,8 +546,7 @@ impl GarbageCollector {
                             owners.join(",")
                         )),
                 );
-                self.busy.insert(key.clone());
-                let id = ctx.send(Request::Delete {
+                let req = Request::Delete {
                     kind: key.0,
                     namespace: key.1.clone(),
                     name: key.2.clone(),
@@ -446,8 +555,8 @@ impl GarbageCollector {
                         precondition_uid: Some(item.meta.uid),
                         ..Default::default()
                     },
-                });
-                self.pending.insert(id, Pending::Write(key));
+                };
+                self.send(ctx, Pool::AttemptToDelete, &key, Op::Write, req);
             }
         }
     }
@@ -472,15 +581,14 @@ impl GarbageCollector {
                         "removing {FINALIZER_FOREGROUND}: no blocking dependents"
                     )),
             );
-            self.busy.insert(key.clone());
-            let id = ctx.send(Request::Patch {
+            let req = Request::Patch {
                 kind: key.0,
                 namespace: key.1.clone(),
                 name: key.2.clone(),
                 patch: finalizers_without(owner, FINALIZER_FOREGROUND),
                 status: false,
-            });
-            self.pending.insert(id, Pending::Finalizer(key));
+            };
+            self.send(ctx, Pool::AttemptToDelete, &key, Op::Finalizer, req);
             return;
         }
         for d in deps {
@@ -503,7 +611,9 @@ impl GarbageCollector {
             self.remove_orphan_finalizer(ctx, &owner);
             return;
         }
-        self.orphaning.insert(key.clone(), (deps.len(), true));
+        if let Some(w) = self.work.get_mut(&(Pool::AttemptToOrphan, key.clone())) {
+            w.refs_left = deps.len();
+        }
         for d in deps {
             let dk = key_of(&d);
             ctx.trace(
@@ -515,15 +625,14 @@ impl GarbageCollector {
                         key.2
                     )),
             );
-            let id = ctx.send(Request::Patch {
+            let req = Request::Patch {
                 kind: dk.0,
                 namespace: dk.1.clone(),
                 name: dk.2.clone(),
                 patch: owner_refs_without(&d, &[uid]),
                 status: false,
-            });
-            self.pending
-                .insert(id, Pending::Orphan { owner: key.clone() });
+            };
+            self.send(ctx, Pool::AttemptToOrphan, key, Op::Orphan, req);
         }
     }
 
@@ -534,88 +643,100 @@ impl GarbageCollector {
                 .object(key.0.as_str(), &key.1, &key.2)
                 .detail(format!("removing {FINALIZER_ORPHAN}: dependents orphaned")),
         );
-        let id = ctx.send(Request::Patch {
+        let req = Request::Patch {
             kind: key.0,
             namespace: key.1.clone(),
             name: key.2.clone(),
             patch: finalizers_without(owner, FINALIZER_ORPHAN),
             status: false,
-        });
-        self.pending.insert(id, Pending::Finalizer(key));
+        };
+        self.send(ctx, Pool::AttemptToOrphan, &key, Op::Finalizer, req);
     }
 
     fn on_response(&mut self, ctx: &mut Ctx, pending: Pending, result: Result<Response, Status>) {
-        match pending {
-            Pending::Lookup { item, uid } => {
-                let state = match &result {
-                    Ok(Response::Object(o)) if o.meta.uid == uid => {
-                        if is_deleting_dependents(o) {
-                            Some(OwnerState::WaitingForDependentsDeletion)
-                        } else {
-                            Some(OwnerState::Solid)
-                        }
-                    }
-                    Ok(_) => Some(OwnerState::Dangling),
-                    Err(s) if s.reason == StatusReason::NotFound => Some(OwnerState::Dangling),
-                    Err(_) => None,
-                };
-                let Some(lookup) = self.lookups.get_mut(&item) else {
-                    return;
-                };
-                lookup.remaining -= 1;
-                match state {
-                    Some(s) => {
-                        lookup.states.insert(uid, s);
-                    }
-                    // Unknown: retry the whole item later.
-                    None => {
-                        self.dirty.insert(item.clone());
-                    }
-                }
-                if lookup.remaining > 0 {
-                    return;
-                }
-                let lookup = self.lookups.remove(&item).expect("lookup");
-                self.busy.remove(&item);
-                if self.dirty.remove(&item) {
-                    self.attempt_to_delete.add(item);
-                    return;
-                }
-                if lookup.states.len()
-                    == self.get(&item).map_or(0, |o| o.meta.owner_references.len())
-                {
-                    if let Some(obj) = self.get(&item).cloned() {
-                        self.act(ctx, &obj, &lookup.states);
-                    }
-                } else {
-                    self.attempt_to_delete.add(item);
-                }
-            }
-            Pending::Write(key) | Pending::Finalizer(key) => {
-                self.finish(&key);
+        let Pending { pool, item, op } = pending;
+        match op {
+            Op::Lookup { uid } => self.on_lookup(ctx, &item, uid, result),
+            Op::Write | Op::Finalizer => {
                 if result.is_err_and(|s| s.reason != StatusReason::NotFound) {
                     // Conflicts and outages: retried with the queue's back-off.
-                    self.attempt_to_delete.add_rate_limited(ctx, key);
+                    self.fail(pool, &item);
                 }
             }
-            Pending::Orphan { owner } => {
+            Op::Orphan => {
                 let ok =
                     result.is_ok() || result.is_err_and(|s| s.reason == StatusReason::NotFound);
-                let Some(entry) = self.orphaning.get_mut(&owner) else {
+                let k = (pool, item.clone());
+                let Some(w) = self.work.get_mut(&k) else {
                     return;
                 };
-                entry.0 -= 1;
-                entry.1 &= ok;
-                if entry.0 > 0 {
-                    return;
-                }
-                let (_, all_ok) = self.orphaning.remove(&owner).expect("orphaning");
-                match self.get(&owner).cloned() {
-                    Some(o) if all_ok && is_orphaning(&o) => self.remove_orphan_finalizer(ctx, &o),
-                    Some(_) => self.attempt_to_orphan.add(owner),
-                    None => {}
+                w.refs_left = w.refs_left.saturating_sub(1);
+                w.failed |= !ok;
+                if w.refs_left == 0 && !w.failed {
+                    if let Some(o) = self.get(&item).cloned().filter(|o| is_orphaning(o)) {
+                        self.remove_orphan_finalizer(ctx, &o);
+                    }
                 }
             }
+        }
+        if let Some(w) = self.work.get_mut(&(pool, item.clone())) {
+            w.outstanding = w.outstanding.saturating_sub(1);
+        }
+        self.maybe_complete(ctx, pool, &item);
+    }
+
+    /// isDangling's answer for one owner; once all are in, attemptToDeleteItem goes on.
+    fn on_lookup(
+        &mut self,
+        ctx: &mut Ctx,
+        item: &ObjKey,
+        uid: Uid,
+        result: Result<Response, Status>,
+    ) {
+        let state = match &result {
+            Ok(Response::Object(o)) if o.meta.uid == uid => {
+                if is_deleting_dependents(o) {
+                    Some(OwnerState::WaitingForDependentsDeletion)
+                } else {
+                    Some(OwnerState::Solid)
+                }
+            }
+            Ok(_) => Some(OwnerState::Dangling),
+            Err(s) if s.reason == StatusReason::NotFound => Some(OwnerState::Dangling),
+            Err(_) => None,
+        };
+        let Some(lookup) = self.lookups.get_mut(item) else {
+            return;
+        };
+        lookup.remaining -= 1;
+        match state {
+            Some(s) => {
+                lookup.states.insert(uid, s);
+            }
+            // Unknown: attemptToDeleteItem returns the error and the item is retried.
+            None => self.fail(Pool::AttemptToDelete, item),
+        }
+        let Some(lookup) = self.lookups.get(item) else {
+            return;
+        };
+        if lookup.remaining > 0 {
+            return;
+        }
+        let lookup = self.lookups.remove(item).expect("lookup");
+        if self
+            .work
+            .get(&(Pool::AttemptToDelete, item.clone()))
+            .is_some_and(|w| w.failed)
+        {
+            return;
+        }
+        if lookup.states.len() == self.get(item).map_or(0, |o| o.meta.owner_references.len()) {
+            if let Some(obj) = self.get(item).cloned() {
+                self.act(ctx, &obj, &lookup.states);
+            }
+        } else {
+            // The references changed meanwhile: look again once this worker is done.
+            self.attempt_to_delete.add(item.clone());
         }
     }
 }
@@ -640,8 +761,12 @@ impl Component for GarbageCollector {
         }
         if !handled {
             match msg {
-                Message::Timer { id, .. } if !self.attempt_to_delete.on_timer(id) => {
-                    self.attempt_to_orphan.on_timer(id);
+                Message::Timer { id, .. } => {
+                    if let Some((pool, item)) = self.finishing.remove(&id) {
+                        self.finish(ctx, pool, &item);
+                    } else if !self.attempt_to_delete.on_timer(id) {
+                        self.attempt_to_orphan.on_timer(id);
+                    }
                 }
                 Message::Response { id, result } => {
                     if let Some(p) = self.pending.remove(&id) {

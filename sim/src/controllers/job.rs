@@ -12,10 +12,13 @@ use crate::api::types::{
 };
 use crate::client::{
     Component, Ctx, Delta, Informer, InformerConfig, ItemExponentialBackoff, Message, RequestId,
-    WorkQueue,
+    TimerId, WorkQueue,
 };
-use crate::controllers::controller_utils::{is_pod_active, is_pod_ready, is_pod_terminating};
+use crate::controllers::controller_utils::{
+    is_pod_active, is_pod_ready, is_pod_terminating, ConsistencyStore, WrittenResource,
+};
 use crate::engine::{SimDuration, SimTime, MINUTE, SECOND};
+use crate::features::FeatureGates;
 use crate::model::ControllerManagerModel;
 use crate::trace::Record;
 
@@ -194,20 +197,30 @@ fn has_tracking_finalizer(obj: &Object) -> bool {
         .any(|f| f == JOB_TRACKING_FINALIZER)
 }
 
-/// onlyReplaceFailedPods (no podFailurePolicy in kubesim).
-fn only_replace_failed_pods(job: &Job) -> bool {
-    job.pod_replacement_policy == Some(PodReplacementPolicy::Failed)
+/// onlyReplaceFailedPods (no podFailurePolicy in kubesim). `replacement_gate` is the
+/// JobPodReplacementPolicy feature gate: without it spec.podReplacementPolicy is ignored and
+/// the Job behaves as TerminatingOrFailed (job_controller.go onlyReplaceFailedPods).
+fn only_replace_failed_pods(job: &Job, replacement_gate: bool) -> bool {
+    replacement_gate && job.pod_replacement_policy == Some(PodReplacementPolicy::Failed)
 }
 
 /// isPodFailed: a Failed pod, or (unless only failed pods are replaced) a deleted pod that did
 /// not succeed — orphans never reach the Failed phase.
-pub fn is_pod_failed(obj: &Object, job: &Job) -> bool {
+pub fn is_pod_failed(obj: &Object, job: &Job, replacement_gate: bool) -> bool {
     let phase = pod_of(obj).status.phase;
-    if only_replace_failed_pods(job) {
+    if only_replace_failed_pods(job, replacement_gate) {
         return phase == PodPhase::Failed;
     }
     phase == PodPhase::Failed
         || (obj.meta.deletion_timestamp.is_some() && phase != PodPhase::Succeeded)
+}
+
+/// delayTerminalCondition (job_controller.go, since 1.31): with JobManagedBy or
+/// JobPodReplacementPolicy the controller first sets FailureTarget / SuccessCriteriaMet and
+/// adds Failed / Complete only once no pod is left running or terminating. JobManagedBy is not
+/// a modelled gate: it is taken at its default (beta, on, from 1.32).
+pub fn delay_terminal_condition(features: &FeatureGates) -> bool {
+    features.minor >= 31 && (features.job_pod_replacement_policy() || features.minor >= 32)
 }
 
 /// getNewFinishedPods: pods that still carry the tracking finalizer, are not counted already
@@ -216,6 +229,7 @@ pub fn new_finished_pods<'a>(
     job: &Job,
     pods: &[&'a Arc<Object>],
     counted: &BTreeSet<Uid>,
+    replacement_gate: bool,
 ) -> (Vec<&'a Arc<Object>>, Vec<&'a Arc<Object>>) {
     let valid = |p: &&&Arc<Object>| has_tracking_finalizer(p) && !counted.contains(&p.meta.uid);
     let succeeded = pods
@@ -227,7 +241,7 @@ pub fn new_finished_pods<'a>(
     let failed = pods
         .iter()
         .filter(valid)
-        .filter(|p| is_pod_failed(p, job))
+        .filter(|p| is_pod_failed(p, job, replacement_gate))
         .copied()
         .collect();
     (succeeded, failed)
@@ -323,7 +337,13 @@ fn set_condition(job: &mut Job, type_: &str, reason: &str, message: &str, now: S
 }
 
 // ---------------------------------------------------------------------------------------------
+// pkg/controller/util/consistency (KEP-5647): read-your-own-writes for a controller's cache
+
+// ---------------------------------------------------------------------------------------------
 // The controller
+
+/// The timer tag of a worker's end of sync (after `syncDuration`).
+const TAG_FINISH: u64 = 2;
 
 /// What the controller remembers of one Job between syncs.
 #[derive(Default)]
@@ -338,8 +358,19 @@ struct JobState {
     counted: BTreeSet<Uid>,
     /// The Job as the last status write returned it (newer than the informer's for a while).
     latest: Option<Arc<Object>>,
-    /// A status write in flight: the key is not synced again until it is answered.
-    writing: bool,
+}
+
+/// One worker's sync of one Job key: upstream's syncJob is synchronous, so the worker (and
+/// the key) stay busy until every request the sync made is answered and `syncDuration` has
+/// passed since it started.
+struct Sync {
+    started: SimTime,
+    /// The Job's UID, once the sync found it (for the consistency store).
+    uid: Option<Uid>,
+    outstanding: usize,
+    /// syncJob returned an error: the key is requeued rate-limited.
+    failed: bool,
+    completing: bool,
 }
 
 #[derive(Debug)]
@@ -356,26 +387,48 @@ enum Pending {
         finished_uids: Vec<Uid>,
         backoff: BackoffRecord,
     },
-    RemoveFinalizer(JobKey),
+    RemoveFinalizer {
+        job: JobKey,
+        pod: JobKey,
+    },
+}
+
+impl Pending {
+    fn job(&self) -> &JobKey {
+        match self {
+            Pending::Create(job)
+            | Pending::Delete { job, .. }
+            | Pending::Status { job, .. }
+            | Pending::RemoveFinalizer { job, .. } => job,
+        }
+    }
 }
 
 /// kube-controller-manager's Job controller. Add it to a cluster as any component:
 /// `cluster.add_component("job-controller", CONTROL_PLANE,
 /// Box::new(JobController::new(model.controller_manager.clone())), factory)`.
 pub struct JobController {
-    #[allow(dead_code)]
     model: ControllerManagerModel,
+    /// `--concurrent-job-syncs`.
+    workers: usize,
     jobs: Informer,
     pods: Informer,
     queue: WorkQueue<JobKey>,
     retry: ItemExponentialBackoff<JobKey>,
     state: BTreeMap<JobKey, JobState>,
     pending: BTreeMap<RequestId, Pending>,
+    syncs: BTreeMap<JobKey, Sync>,
+    finishing: BTreeMap<TimerId, JobKey>,
+    consistency: ConsistencyStore,
+    /// job_controller_stale_sync_skips_total.
+    stale_sync_skips: u64,
+    syncs_total: u64,
 }
 
 impl JobController {
     pub fn new(model: ControllerManagerModel) -> JobController {
         JobController {
+            workers: model.concurrent_job_syncs.max(1) as usize,
             model,
             jobs: Informer::new(InformerConfig::all(Kind::Job)),
             pods: Informer::new(InformerConfig::all(Kind::Pod)),
@@ -383,6 +436,11 @@ impl JobController {
             retry: ItemExponentialBackoff::new(DEFAULT_JOB_API_BACKOFF, MAX_JOB_API_BACKOFF),
             state: BTreeMap::new(),
             pending: BTreeMap::new(),
+            syncs: BTreeMap::new(),
+            finishing: BTreeMap::new(),
+            consistency: ConsistencyStore::default(),
+            stale_sync_skips: 0,
+            syncs_total: 0,
         }
     }
 
@@ -391,6 +449,22 @@ impl JobController {
         self.state
             .get(&(Name::from(namespace), Name::from(name)))
             .map(|s| &s.backoff)
+    }
+
+    /// Syncs skipped because the cache lacked the controller's own writes
+    /// (job_controller_stale_sync_skips_total).
+    pub fn stale_sync_skips(&self) -> u64 {
+        self.stale_sync_skips
+    }
+
+    /// Syncs started by the workers (skipped ones included).
+    pub fn syncs_total(&self) -> u64 {
+        self.syncs_total
+    }
+
+    /// Workers busy right now.
+    pub fn busy_workers(&self) -> usize {
+        self.syncs.len()
     }
 
     fn synced(&self) -> bool {
@@ -447,18 +521,111 @@ impl JobController {
         self.queue.add(key);
     }
 
+    /// The workers: each takes a key (processNextWorkItem) while fewer than
+    /// `--concurrent-job-syncs` are busy.
     fn drain(&mut self, ctx: &mut Ctx) {
         if !self.synced() {
             return;
         }
-        while let Some(key) = self.queue.get() {
-            let ok = self.sync_job(ctx, &key);
-            self.queue.done(&key);
-            if ok {
-                self.retry.forget(&key);
-            } else {
-                self.requeue_rate_limited(ctx, key);
+        while self.syncs.len() < self.workers {
+            let Some(key) = self.queue.get() else { break };
+            self.syncs_total += 1;
+            self.syncs.insert(
+                key.clone(),
+                Sync {
+                    started: ctx.now(),
+                    uid: None,
+                    outstanding: 0,
+                    failed: false,
+                    completing: false,
+                },
+            );
+            // syncJob: the consistency check first, then the sync; either failing requeues
+            // the key rate-limited.
+            let ok = self.ensure_ready(ctx, &key) && self.sync_job(ctx, &key);
+            if !ok {
+                self.fail(&key);
             }
+            self.maybe_complete(ctx, &key);
+        }
+    }
+
+    /// syncJob's first step with StaleControllerConsistencyJob (KEP-5647, job_controller.go
+    /// syncJob → consistencyStore.EnsureReady): while the informers have not delivered the
+    /// controller's own last writes for this Job, the sync is skipped and returns an error,
+    /// so processNextWorkItem requeues the key rate-limited.
+    fn ensure_ready(&mut self, ctx: &mut Ctx, key: &JobKey) -> bool {
+        if !self.model.features.stale_controller_consistency_job() {
+            return true;
+        }
+        let (jobs_rv, pods_rv) = (
+            self.jobs.last_resource_version(),
+            self.pods.last_resource_version(),
+        );
+        let owner = format!("{}/{}", key.0, key.1);
+        let result = self.consistency.ensure_ready(&owner, |r| {
+            Some(match r {
+                WrittenResource::Owner => jobs_rv,
+                WrittenResource::Pods => pods_rv,
+            })
+        });
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                self.stale_sync_skips += 1;
+                ctx.trace(
+                    Record::new(COMPONENT, "StaleSyncSkipped")
+                        .object("Job", &key.0, &key.1)
+                        .detail(e.detail(&owner, "jobs.batch")),
+                );
+                false
+            }
+        }
+    }
+
+    fn fail(&mut self, key: &JobKey) {
+        if let Some(s) = self.syncs.get_mut(key) {
+            s.failed = true;
+        }
+    }
+
+    /// Sends a request on behalf of the key's sync, which stays busy until it is answered.
+    fn send(&mut self, ctx: &mut Ctx, req: Request, pending: Pending) {
+        if let Some(s) = self.syncs.get_mut(pending.job()) {
+            s.outstanding += 1;
+        }
+        let id = ctx.send(req);
+        self.pending.insert(id, pending);
+    }
+
+    /// Once a sync's requests are all answered, its worker is freed `syncDuration` after the
+    /// sync started.
+    fn maybe_complete(&mut self, ctx: &mut Ctx, key: &JobKey) {
+        let Some(s) = self.syncs.get_mut(key) else {
+            return;
+        };
+        if s.outstanding > 0 || s.completing {
+            return;
+        }
+        s.completing = true;
+        let end = s.started.saturating_add(self.model.sync_duration);
+        let now = ctx.now();
+        if end > now {
+            let id = ctx.set_timer(end - now, TAG_FINISH);
+            self.finishing.insert(id, key.clone());
+        } else {
+            self.finish(ctx, key);
+        }
+    }
+
+    /// processNextWorkItem's end: Done, then Forget or AddRateLimited.
+    fn finish(&mut self, ctx: &mut Ctx, key: &JobKey) {
+        let failed = self.syncs.remove(key).is_some_and(|s| s.failed);
+        self.queue.done(key);
+        if failed {
+            self.requeue_rate_limited(ctx, key.clone());
+        } else {
+            self.retry.forget(key);
         }
     }
 
@@ -492,22 +659,25 @@ impl JobController {
     /// syncJob. Returns false when the key should be retried with back-off.
     fn sync_job(&mut self, ctx: &mut Ctx, key: &JobKey) -> bool {
         let now = ctx.now();
-        if self.state.get(key).is_some_and(|s| s.writing) {
-            // The worker is still busy with this key's status write: it is synced again when
-            // the write is answered.
-            return true;
-        }
+        let features = self.model.features.clone();
+        let replacement_gate = features.job_pod_replacement_policy();
+        let delay_terminal = delay_terminal_condition(&features);
         let Some(job_obj) = self.current_job(key) else {
             // The Job is gone: release its pods' finalizers (cleanupPodFinalizers) and forget
-            // its back-off record.
+            // its back-off record and its writes (consistencyStore.Clear).
             self.release_orphans(ctx, key, None);
             self.state.remove(key);
+            self.consistency
+                .clear(&format!("{}/{}", key.0, key.1), None);
             return true;
         };
         let Body::Job(job) = &job_obj.body else {
             return true;
         };
         let uid = job_obj.meta.uid;
+        if let Some(s) = self.syncs.get_mut(key) {
+            s.uid = Some(uid);
+        }
         // The Job's pods: those it controls (kubesim adopts nothing).
         let all_pods: Vec<Arc<Object>> = self
             .pods
@@ -530,14 +700,15 @@ impl JobController {
                 .map(|p| (p.meta.namespace.clone(), p.meta.name.clone()))
                 .collect();
             for p in left {
-                self.remove_finalizer(ctx, &p);
+                self.remove_finalizer(ctx, key, &p);
             }
             return true;
         }
 
         let st = self.state.entry(key.clone()).or_default();
         let expectations_satisfied = st.expect_adds == 0 && st.expect_dels.is_empty();
-        let (new_succeeded, new_failed) = new_finished_pods(job, &pods, &st.counted);
+        let (new_succeeded, new_failed) =
+            new_finished_pods(job, &pods, &st.counted, replacement_gate);
         let backoff = st.backoff.next(
             &new_succeeded
                 .iter()
@@ -644,7 +815,7 @@ impl JobController {
                             .take(rm.min(MAX_POD_CREATE_DELETE_PER_SYNC) as usize)
                             .collect();
                     } else {
-                        let held = if only_replace_failed_pods(nj) {
+                        let held = if only_replace_failed_pods(nj, replacement_gate) {
                             terminating
                         } else {
                             0
@@ -666,8 +837,12 @@ impl JobController {
                 }
             }
         }
+        // Without delayTerminalCondition (before 1.31) there is no interim condition: the
+        // terminal one is added as soon as every finished pod is counted.
         if let Some((type_, reason, message)) = &finished {
-            set_condition(nj, type_, reason, message, now);
+            if delay_terminal {
+                set_condition(nj, type_, reason, message, now);
+            }
         }
         // Deleted pods stop being active at once (upstream subtracts what it deleted).
         active -= deletes.len() as i32;
@@ -686,7 +861,8 @@ impl JobController {
         });
         let mut terminal_event: Option<(String, String)> = None;
         if let Some((type_, reason, message)) = &finished {
-            if active == 0 && terminating_now == 0 && all_counted {
+            let settled = !delay_terminal || (active == 0 && terminating_now == 0);
+            if settled && all_counted {
                 let terminal = if *type_ == JOB_FAILURE_TARGET {
                     JOB_FAILED
                 } else {
@@ -703,7 +879,8 @@ impl JobController {
         }
         nj.status.active = active;
         nj.status.ready = Some(ready);
-        nj.status.terminating = Some(terminating_now);
+        // status.terminating is published only with JobPodReplacementPolicy (syncJob).
+        nj.status.terminating = replacement_gate.then_some(terminating_now);
 
         // Send: deletes, creates, then the status write.
         let job_ref = OwnerReference {
@@ -717,18 +894,22 @@ impl JobController {
         let template = nj.template.clone();
         let deadline = nj.active_deadline_seconds;
         let start = nj.status.start_time;
-        let st = self.state.get_mut(key).expect("state");
-        for p in &deletes {
-            let pk = (p.meta.namespace.clone(), p.meta.name.clone());
-            st.expect_dels.insert(pk.clone());
-            let id = ctx.send(Request::Delete {
-                kind: Kind::Pod,
-                namespace: pk.0.clone(),
-                name: pk.1.clone(),
-                options: DeleteOptions::default(),
-            });
-            self.pending.insert(
-                id,
+        let pod_keys: Vec<JobKey> = deletes
+            .iter()
+            .map(|p| (p.meta.namespace.clone(), p.meta.name.clone()))
+            .collect();
+        for pk in pod_keys {
+            if let Some(st) = self.state.get_mut(key) {
+                st.expect_dels.insert(pk.clone());
+            }
+            self.send(
+                ctx,
+                Request::Delete {
+                    kind: Kind::Pod,
+                    namespace: pk.0.clone(),
+                    name: pk.1.clone(),
+                    options: DeleteOptions::default(),
+                },
                 Pending::Delete {
                     job: key.clone(),
                     pod: pk,
@@ -736,7 +917,9 @@ impl JobController {
             );
         }
         for _ in 0..creates {
-            st.expect_adds += 1;
+            if let Some(st) = self.state.get_mut(key) {
+                st.expect_adds += 1;
+            }
             let mut labels = template.labels.clone();
             labels.insert(LABEL_CONTROLLER_UID, uid.to_string());
             labels.insert(LABEL_JOB_NAME, key.1.clone());
@@ -757,8 +940,11 @@ impl JobController {
                     status: Default::default(),
                 }),
             };
-            let id = ctx.send(Request::Create { object: pod });
-            self.pending.insert(id, Pending::Create(key.clone()));
+            self.send(
+                ctx,
+                Request::Create { object: pod },
+                Pending::Create(key.clone()),
+            );
         }
         let finished_pods: Vec<&Arc<Object>> = new_succeeded
             .iter()
@@ -766,10 +952,9 @@ impl JobController {
             .copied()
             .collect();
         if new_job != *job_obj {
-            st.writing = true;
-            let id = ctx.send(Request::UpdateStatus { object: new_job });
-            self.pending.insert(
-                id,
+            self.send(
+                ctx,
+                Request::UpdateStatus { object: new_job },
                 Pending::Status {
                     job: key.clone(),
                     finished: finished_pods
@@ -780,7 +965,7 @@ impl JobController {
                     backoff,
                 },
             );
-        } else {
+        } else if let Some(st) = self.state.get_mut(key) {
             st.backoff = backoff;
         }
         if let Some((reason, message)) = terminal_event {
@@ -814,11 +999,11 @@ impl JobController {
             .map(|p| (p.meta.namespace.clone(), p.meta.name.clone()))
             .collect();
         for p in orphans {
-            self.remove_finalizer(ctx, &p);
+            self.remove_finalizer(ctx, key, &p);
         }
     }
 
-    fn remove_finalizer(&mut self, ctx: &mut Ctx, pod: &JobKey) {
+    fn remove_finalizer(&mut self, ctx: &mut Ctx, job: &JobKey, pod: &JobKey) {
         let Some(obj) = self.pods.get(&pod.0, &pod.1) else {
             return;
         };
@@ -829,25 +1014,54 @@ impl JobController {
             .filter(|f| *f != JOB_TRACKING_FINALIZER)
             .map(|f| f.to_string())
             .collect();
-        let id = ctx.send(Request::Patch {
-            kind: Kind::Pod,
-            namespace: pod.0.clone(),
-            name: pod.1.clone(),
-            patch: serde_json::json!({"metadata": {"finalizers": rest}}),
-            status: false,
-        });
-        self.pending
-            .insert(id, Pending::RemoveFinalizer(pod.clone()));
+        self.send(
+            ctx,
+            Request::Patch {
+                kind: Kind::Pod,
+                namespace: pod.0.clone(),
+                name: pod.1.clone(),
+                patch: serde_json::json!({"metadata": {"finalizers": rest}}),
+                status: false,
+            },
+            Pending::RemoveFinalizer {
+                job: job.clone(),
+                pod: pod.clone(),
+            },
+        );
+    }
+
+    /// Records a write's resourceVersion for the consistency store (WroteAt).
+    fn wrote(
+        &mut self,
+        job: &JobKey,
+        resource: WrittenResource,
+        result: &Result<Response, Status>,
+    ) {
+        let Some(uid) = self.syncs.get(job).and_then(|s| s.uid) else {
+            return;
+        };
+        if let Ok(Response::Object(o)) = result {
+            self.consistency.wrote_at(
+                &format!("{}/{}", job.0, job.1),
+                uid,
+                resource,
+                o.meta.resource_version,
+            );
+        }
     }
 
     fn on_response(&mut self, ctx: &mut Ctx, pending: Pending, result: Result<Response, Status>) {
+        let job = pending.job().clone();
         match pending {
-            Pending::Create(job) => match result {
-                Ok(Response::Object(pod)) => ctx.trace(
-                    Record::new(COMPONENT, "SuccessfulCreate")
-                        .object("Job", &job.0, &job.1)
-                        .detail(format!("Created pod: {}", pod.meta.name)),
-                ),
+            Pending::Create(job) => match &result {
+                Ok(Response::Object(pod)) => {
+                    ctx.trace(
+                        Record::new(COMPONENT, "SuccessfulCreate")
+                            .object("Job", &job.0, &job.1)
+                            .detail(format!("Created pod: {}", pod.meta.name)),
+                    );
+                    self.wrote(&job, WrittenResource::Pods, &result);
+                }
                 Ok(_) => {}
                 Err(s) => {
                     ctx.trace(
@@ -858,15 +1072,18 @@ impl JobController {
                     if let Some(st) = self.state.get_mut(&job) {
                         st.expect_adds = (st.expect_adds - 1).max(0);
                     }
-                    self.requeue_rate_limited(ctx, job);
+                    self.fail(&job);
                 }
             },
-            Pending::Delete { job, pod } => match result {
-                Ok(_) => ctx.trace(
-                    Record::new(COMPONENT, "SuccessfulDelete")
-                        .object("Job", &job.0, &job.1)
-                        .detail(format!("Deleted pod: {}", pod.1)),
-                ),
+            Pending::Delete { job, pod } => match &result {
+                Ok(_) => {
+                    ctx.trace(
+                        Record::new(COMPONENT, "SuccessfulDelete")
+                            .object("Job", &job.0, &job.1)
+                            .detail(format!("Deleted pod: {}", pod.1)),
+                    );
+                    self.wrote(&job, WrittenResource::Pods, &result);
+                }
                 Err(s) => {
                     if let Some(st) = self.state.get_mut(&job) {
                         st.expect_dels.remove(&pod);
@@ -877,7 +1094,7 @@ impl JobController {
                                 .object("Job", &job.0, &job.1)
                                 .detail(format!("Error deleting: {}", s.message)),
                         );
-                        self.requeue_rate_limited(ctx, job);
+                        self.fail(&job);
                     }
                 }
             },
@@ -887,32 +1104,46 @@ impl JobController {
                 finished_uids,
                 backoff,
             } => {
+                self.wrote(&job, WrittenResource::Owner, &result);
                 let st = self.state.entry(job.clone()).or_default();
-                st.writing = false;
                 match result {
                     Ok(Response::Object(obj)) => {
                         st.latest = Some(obj);
                         st.backoff = backoff;
                         st.counted.extend(finished_uids);
                         for p in &finished {
-                            self.remove_finalizer(ctx, p);
+                            self.remove_finalizer(ctx, &job, p);
                         }
-                        self.queue.add(job);
+                        // Without the consistency gate the controller syncs again at once on
+                        // the Job the write returned; with it, the Job's own update event
+                        // brings the next sync once the informer has it.
+                        if !self.model.features.stale_controller_consistency_job() {
+                            self.queue.add(job.clone());
+                        }
                     }
-                    Ok(_) => self.queue.add(job),
+                    Ok(_) => self.queue.add(job.clone()),
                     Err(_) => {
                         st.latest = None;
-                        self.requeue_rate_limited(ctx, job);
+                        self.fail(&job);
                     }
                 }
             }
-            Pending::RemoveFinalizer(pod) => {
+            Pending::RemoveFinalizer { job, pod } => {
                 // A counted pod keeps its finalizer until this succeeds: retry it.
-                if result.is_err_and(|s| s.reason != StatusReason::NotFound) {
-                    self.remove_finalizer(ctx, &pod);
+                if result
+                    .as_ref()
+                    .is_err_and(|s| s.reason != StatusReason::NotFound)
+                {
+                    self.remove_finalizer(ctx, &job, &pod);
+                } else {
+                    self.wrote(&job, WrittenResource::Pods, &result);
                 }
             }
         }
+        if let Some(s) = self.syncs.get_mut(&job) {
+            s.outstanding = s.outstanding.saturating_sub(1);
+        }
+        self.maybe_complete(ctx, &job);
     }
 }
 
@@ -934,7 +1165,11 @@ impl Component for JobController {
         } else {
             match msg {
                 Message::Timer { id, .. } => {
-                    self.queue.on_timer(id);
+                    if let Some(key) = self.finishing.remove(&id) {
+                        self.finish(ctx, &key);
+                    } else {
+                        self.queue.on_timer(id);
+                    }
                 }
                 Message::Response { id, result } => {
                     if let Some(p) = self.pending.remove(&id) {
@@ -1200,14 +1435,17 @@ mod tests {
         };
         // "some counted": pods without the finalizer or expected to lose it are left out;
         // "deleted pods": a deleted pod that did not succeed counts as failed.
-        let (s, f) = new_finished_pods(&j, &pods, &counted);
+        let (s, f) = new_finished_pods(&j, &pods, &counted, true);
         assert_eq!(names(s), ["succeeded", "deleted-succeeded"]);
         assert_eq!(names(f), ["failed", "deleted"]);
         // podReplacementPolicy Failed: only Failed pods are failures.
         let mut jf = j.clone();
         jf.pod_replacement_policy = Some(PodReplacementPolicy::Failed);
-        let (_, f) = new_finished_pods(&jf, &pods, &counted);
+        let (_, f) = new_finished_pods(&jf, &pods, &counted, true);
         assert_eq!(names(f), ["failed"]);
+        // Without JobPodReplacementPolicy the field is ignored (TerminatingOrFailed).
+        let (_, f) = new_finished_pods(&jf, &pods, &counted, false);
+        assert_eq!(names(f), ["failed", "deleted"]);
     }
 
     // job_controller_test.go TestControllerSyncJob: wantActive for the NonIndexed cases
@@ -1239,6 +1477,18 @@ mod tests {
                 1,
             ),
             ("zero parallelism", Some(5), 0, 0, 0, 0),
+            ("WQ job running", None, 2, 2, 0, 2),
+            ("WQ job finishing", None, 2, 1, 1, 1),
+            ("more active pods than parallelism", Some(5), 2, 10, 0, 2),
+            ("pending pods", Some(5), 2, 2, 0, 2),
+            (
+                "job start with completions smaller than parallelism",
+                Some(1),
+                2,
+                0,
+                0,
+                1,
+            ),
         ];
         for (name, completions, parallelism, active, succeeded, want) in cases {
             let j = job(completions, parallelism, 6);
@@ -1334,6 +1584,66 @@ mod tests {
             j.template.spec.restart_policy = RestartPolicy::Never;
             assert!(!past_backoff_limit_on_failure(&j, &[&p]), "{name} (Never)");
         }
+    }
+
+    // job_controller_test.go TestControllerSyncJob, the back-off cases: how long a
+    // replacement waits after the record a sync computes (DefaultJobPodFailureBackOff 10 s).
+    #[test]
+    fn sync_job_backoff_cases() {
+        let cases: Vec<(&str, BackoffRecord, Vec<SimTime>, Vec<SimTime>, SimDuration)> = vec![
+            (
+                "only new failed pod: the replacement waits 10 s",
+                BackoffRecord::default(),
+                vec![],
+                vec![T],
+                10 * SECOND,
+            ),
+            (
+                "failed + succeed pods: reset backoff delay",
+                BackoffRecord {
+                    failures_after_last_success: 3,
+                    last_failure_time: Some(T - 5 * SECOND),
+                },
+                vec![T],
+                vec![T - SECOND],
+                0,
+            ),
+            (
+                "third consecutive failure: 40 s",
+                BackoffRecord {
+                    failures_after_last_success: 2,
+                    last_failure_time: Some(T - 30 * SECOND),
+                },
+                vec![],
+                vec![T],
+                40 * SECOND,
+            ),
+        ];
+        for (name, stored, succ, fail, want) in cases {
+            let r = stored.next(&succ, &fail);
+            assert_eq!(
+                r.remaining_time(
+                    T,
+                    DEFAULT_JOB_POD_FAILURE_BACKOFF,
+                    MAX_JOB_POD_FAILURE_BACKOFF
+                ),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn delay_terminal_condition_by_version() {
+        assert!(!delay_terminal_condition(&FeatureGates::for_version(28)));
+        assert!(!delay_terminal_condition(&FeatureGates::for_version(30)));
+        assert!(delay_terminal_condition(&FeatureGates::for_version(31)));
+        let mut g = FeatureGates::for_version(31);
+        g.set("JobPodReplacementPolicy", false).unwrap();
+        assert!(!delay_terminal_condition(&g), "1.31: JobManagedBy is alpha");
+        let mut g = FeatureGates::for_version(32);
+        g.set("JobPodReplacementPolicy", false).unwrap();
+        assert!(delay_terminal_condition(&g), "1.32: JobManagedBy is beta");
     }
 
     #[test]

@@ -537,9 +537,9 @@ impl ReplicaSetController {
                 self.stale_sync_skips += 1;
                 let (ns, name) = key.split_once('/').unwrap_or(("", key.as_str()));
                 ctx.trace(
-                    Record::new(self.component, "StaleSyncSkip")
+                    Record::new(self.component, "StaleSyncSkipped")
                         .object(self.kind.as_str(), ns, name)
-                        .detail(e.to_string()),
+                        .detail(e.detail(&key, self.kind.resource())),
                 );
                 self.stale.insert(key.clone());
                 self.finish(ctx, key);
