@@ -50,8 +50,10 @@ pub struct RollingUpdateArgs {
     pub max_surge: IntOrString,
 }
 
-/// What kubectl does next.
+/// What kubectl does next. Short-lived (returned and acted on at once), so the request is
+/// not boxed.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Next {
     Send(Request),
     Sleep(SimDuration),
