@@ -348,6 +348,14 @@ impl GarbageCollector {
             .collect()
     }
 
+    /// Whether `uid` has a live dependent (stops at the first).
+    fn has_dependents(&self, uid: Uid) -> bool {
+        self.dependents.get(&uid).into_iter().flatten().any(|k| {
+            self.get(k)
+                .is_some_and(|o| o.meta.owner_references.iter().any(|r| r.uid == uid))
+        })
+    }
+
     /// processGraphChanges.
     fn on_delta(&mut self, delta: &Delta) {
         let obj = delta.object();
@@ -398,7 +406,17 @@ impl GarbageCollector {
                         .or_default()
                         .insert(key.clone());
                 }
-                if !obj.meta.owner_references.is_empty() {
+                // A new dependent has its owners verified (upstream: a virtual node for an
+                // owner not yet in the graph goes to attemptToDelete); an update only when
+                // its owner references changed (graph_builder.go processGraphChanges:
+                // referencesDiffs), not on every status write.
+                let refs_changed = match delta {
+                    Delta::Updated { old, .. } => {
+                        old.meta.owner_references != obj.meta.owner_references
+                    }
+                    _ => true,
+                };
+                if refs_changed && !obj.meta.owner_references.is_empty() {
                     self.attempt_to_delete.add(key.clone());
                 }
                 if is_deleting_dependents(obj) {
@@ -512,7 +530,7 @@ impl GarbageCollector {
     fn act(&mut self, ctx: &mut Ctx, item: &Arc<Object>, states: &BTreeMap<Uid, OwnerState>) {
         let key = key_of(item);
         let owners: Vec<(Uid, OwnerState)> = states.iter().map(|(u, s)| (*u, *s)).collect();
-        let has_dependents = !self.dependents_of(item.meta.uid).is_empty();
+        let has_dependents = self.has_dependents(item.meta.uid);
         match decide(item, &owners, has_dependents) {
             Decision::Nothing => {}
             Decision::RemoveReferences(uids) => {

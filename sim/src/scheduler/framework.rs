@@ -263,8 +263,16 @@ pub struct NodeInfo {
     /// `:latest`). How many nodes have each image is kept by the snapshot
     /// (`Snapshot::image_num_nodes`), not here, so adding a node touches no other node.
     pub image_states: BTreeMap<Name, i64>,
-    /// Bumped on every change, so callers can tell a stale copy.
+    /// A new value from [`next_generation`] on every change, unique across all NodeInfos
+    /// (upstream's nextGeneration), so a generation names one content of one node.
     pub generation: u64,
+}
+
+/// framework.nextGeneration: a process-wide counter. Its values are never observable in a
+/// run's outputs; they only tell cached derivations (PodTopologySpread's counts) apart.
+pub fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl NodeInfo {
@@ -285,7 +293,7 @@ impl NodeInfo {
             non_zero_requested: Resource::default(),
             allocatable,
             image_states: BTreeMap::new(),
-            generation: 0,
+            generation: next_generation(),
         };
         info.set_images();
         info
@@ -298,7 +306,7 @@ impl NodeInfo {
         self.taints = node_of(&node).spec.taints.clone().into_boxed_slice();
         self.node = node;
         self.set_images();
-        self.generation += 1;
+        self.generation = next_generation();
     }
 
     fn set_images(&mut self) {
@@ -334,7 +342,7 @@ impl NodeInfo {
             self.pods_with_required_anti_affinity.push(pod.clone());
         }
         self.pods.push(pod);
-        self.generation += 1;
+        self.generation = next_generation();
     }
 
     /// NodeInfo.RemovePod, by UID. Returns whether the pod was there.
@@ -354,7 +362,7 @@ impl NodeInfo {
                 self.used_ports.remove(j);
             }
         }
-        self.generation += 1;
+        self.generation = next_generation();
         true
     }
 }

@@ -60,7 +60,22 @@ pub struct PodTopologySpread {
     /// Whether `default_constraints` are the system defaults: then nodes without a zone label
     /// are still scored for hostname spreading (scoring.go: requireAllTopologies).
     system_defaulted: bool,
+    memo: std::cell::RefCell<CountMemo>,
 }
+
+/// countPodsMatchSelector results by (node generation, selector and namespace). A node's
+/// generation changes with every change to it and is unique across nodes, so an entry stays
+/// exact while the node is unchanged: each cycle recounts only the nodes that changed since
+/// the last one instead of every pod of every node (the zone constraint counts all nodes).
+/// The answers are the same as counting; only the time differs.
+#[derive(Default)]
+struct CountMemo {
+    selectors: BTreeMap<String, u32>,
+    counts: BTreeMap<(u64, u32), i64>,
+}
+
+/// Entries kept before the memo starts over (stale generations are never looked up again).
+const COUNT_MEMO_LIMIT: usize = 1 << 20;
 
 /// Builds the plugin from its `PodTopologySpreadArgs` (`defaultConstraints`, `defaultingType`;
 /// v1 defaulting makes `defaultingType` System when unset).
@@ -82,10 +97,12 @@ impl PodTopologySpread {
             DefaultingType::System => PodTopologySpread {
                 default_constraints: system_default_constraints(),
                 system_defaulted: true,
+                memo: Default::default(),
             },
             DefaultingType::List => PodTopologySpread {
                 default_constraints: constraints,
                 system_defaulted: false,
+                memo: Default::default(),
             },
         }
     }
@@ -545,6 +562,37 @@ fn missing_state(key: &str) -> Status {
 }
 
 impl PodTopologySpread {
+    /// The memo's id of each constraint's selector in `namespace`.
+    fn selector_ids(&self, constraints: &[Constraint], namespace: &str) -> Vec<u32> {
+        let mut memo = self.memo.borrow_mut();
+        constraints
+            .iter()
+            .map(|c| {
+                let key = format!("{namespace}\u{0}{:?}", c.selector);
+                let next = memo.selectors.len() as u32;
+                *memo.selectors.entry(key).or_insert(next)
+            })
+            .collect()
+    }
+
+    /// countPodsMatchSelector on `node`, from the memo when the node is unchanged.
+    fn count_on(&self, node: &NodeInfo, c: &Constraint, namespace: &str, id: u32) -> i64 {
+        if let Some(&n) = self.memo.borrow().counts.get(&(node.generation, id)) {
+            return n;
+        }
+        let n = count_pods_match(&node.pods, c, namespace);
+        let mut memo = self.memo.borrow_mut();
+        if memo.counts.len() >= COUNT_MEMO_LIMIT {
+            memo.counts.clear();
+        }
+        if memo.selectors.len() >= COUNT_MEMO_LIMIT {
+            *memo = CountMemo::default();
+            return n;
+        }
+        memo.counts.insert((node.generation, id), n);
+        n
+    }
+
     /// filtering.go: calPreFilterState over all nodes of the snapshot.
     fn cal_pre_filter_state(&self, pod: &PodInfo, snapshot: &Snapshot) -> PreFilterState {
         let constraints = self.constraints(
@@ -554,6 +602,7 @@ impl PodTopologySpread {
         );
         let mut counts: Vec<Map<Name, i64>> = vec![Map::default(); constraints.len()];
         if !constraints.is_empty() {
+            let ids = self.selector_ids(&constraints, pod.namespace());
             for node in &snapshot.nodes {
                 let labels = node.labels();
                 if !node_labels_match(labels, &constraints) {
@@ -567,7 +616,7 @@ impl PodTopologySpread {
                     let Some(value) = labels.get(&c.topology_key) else {
                         continue;
                     };
-                    let n = count_pods_match(&node.pods, c, pod.namespace());
+                    let n = self.count_on(node, c, pod.namespace(), ids[i]);
                     match counts[i].get_mut(value) {
                         Some(total) => *total += n,
                         None => {
@@ -608,6 +657,8 @@ impl PodTopologySpread {
 #[derive(Clone, Debug)]
 struct PreScoreState {
     constraints: Arc<[Constraint]>,
+    /// Each constraint's id in the plugin's count memo.
+    selector_ids: Vec<u32>,
     require_all_topologies: bool,
     /// Per constraint (hostname constraints stay empty: counted per node in Score): the
     /// matching pods per topology value of the candidate nodes.
@@ -680,6 +731,7 @@ impl PodTopologySpread {
             .collect();
         // Hostname constraints are counted per node in Score: with only those, no pass over
         // all nodes is needed.
+        let ids = self.selector_ids(&constraints, pod.namespace());
         let all_nodes: &[NodeInfo] = if counts.iter().all(|m| m.is_empty()) {
             &[]
         } else {
@@ -698,11 +750,12 @@ impl PodTopologySpread {
                 let value = labels.get(&c.topology_key).unwrap_or("");
                 // Only topology values of candidate nodes are counted.
                 if let Some(total) = counts[i].get_mut(value) {
-                    *total += count_pods_match(&node.pods, c, pod.namespace());
+                    *total += self.count_on(node, c, pod.namespace(), ids[i]);
                 }
             }
         }
         Some(PreScoreState {
+            selector_ids: ids,
             constraints: constraints.into(),
             require_all_topologies: require_all,
             topology_value_to_pod_counts: counts,
@@ -821,7 +874,7 @@ impl Plugin for PodTopologySpread {
                 continue;
             };
             let cnt = if c.topology_key == LABEL_HOSTNAME {
-                count_pods_match(&node.pods, c, pod.namespace())
+                self.count_on(node, c, pod.namespace(), s.selector_ids[i])
             } else {
                 s.topology_value_to_pod_counts[i]
                     .get(tp_val)
