@@ -638,7 +638,18 @@ impl ApiServer {
             Body::ReplicationController(rc) => rc.status = Default::default(),
             Body::ReplicaSet(rs) => rs.status = Default::default(),
             Body::Deployment(d) => d.status = Default::default(),
-            Body::Job(j) => j.status = Default::default(),
+            Body::Job(j) => {
+                j.status = Default::default();
+                if !j.manual_selector {
+                    generate_job_selector(j, &obj.meta.name, obj.meta.uid);
+                }
+                // SetDefaults_Job (pkg/apis/batch/v1/defaults.go): a Job without labels has its
+                // template's. Upstream applies it whenever the object is decoded, so it shows
+                // the generated labels from the first read on.
+                if obj.meta.labels.is_empty() {
+                    obj.meta.labels = j.template.labels.clone();
+                }
+            }
             Body::Namespace(ns) => ns.phase = NamespacePhase::Active,
             Body::PriorityClass(pc) => default_priority_class_fields(pc),
             Body::Node(_) | Body::Endpoints(_) | Body::Event(_) | Body::Lease(_) => {}
@@ -1318,6 +1329,32 @@ fn add_default_tolerations(spec: &mut PodSpec) {
     }
 }
 
+/// generateSelector (pkg/registry/batch/job/strategy.go): unless `manualSelector`, a Job's
+/// template gets the job-name and controller-uid labels (both forms) it does not already have,
+/// and its selector matches `batch.kubernetes.io/controller-uid` = its UID.
+fn generate_job_selector(job: &mut crate::api::types::Job, name: &Name, uid: Uid) {
+    let labels = &mut job.template.labels;
+    for key in ["job-name", "batch.kubernetes.io/job-name"] {
+        if !labels.contains_key(key) {
+            labels.insert(key, name.clone());
+        }
+    }
+    for key in ["controller-uid", "batch.kubernetes.io/controller-uid"] {
+        if !labels.contains_key(key) {
+            labels.insert(key, uid.to_string());
+        }
+    }
+    let selector = job.selector.get_or_insert_with(Default::default);
+    if !selector
+        .match_labels
+        .contains_key("batch.kubernetes.io/controller-uid")
+    {
+        selector
+            .match_labels
+            .insert("batch.kubernetes.io/controller-uid", uid.to_string());
+    }
+}
+
 /// SetDefaults_PriorityClass (pkg/apis/scheduling/v1/defaults.go), for objects that did not
 /// come through the manifest decoder: preemptionPolicy defaults to PreemptLowerPriority.
 fn default_priority_class_fields(pc: &mut PriorityClass) {
@@ -1916,5 +1953,59 @@ mod tests {
         };
         let names: Vec<&str> = items.iter().map(|o| o.name()).collect();
         assert_eq!(names, [SYSTEM_NODE_CRITICAL]);
+    }
+
+    /// job strategy generateSelector and SetDefaults_Job, as in upstream's strategy_test.go
+    /// TestJobStrategy_PrepareForCreate / the generated-selector validation cases.
+    #[test]
+    fn job_selector_and_labels_are_generated_unless_manual() {
+        let (mut s, mut t) = server();
+        let job = |extra: &str| {
+            crate::api::manifest::parse_manifests(
+                &format!("apiVersion: batch/v1\nkind: Job\nmetadata: {{name: pi}}\nspec:\n{extra}  template:\n    metadata: {{labels: {{tier: batch}}}}\n    spec: {{restartPolicy: Never, containers: [{{name: c, image: x}}]}}\n"),
+                "t",
+            )
+            .unwrap()
+            .remove(0)
+            .object
+        };
+        let j = create(&mut s, &mut t, job("")).unwrap();
+        let uid = j.meta.uid.to_string();
+        let Body::Job(spec) = &j.body else { panic!() };
+        let sel = spec.selector.as_ref().expect("a generated selector");
+        assert_eq!(
+            sel.match_labels.iter().collect::<Vec<_>>(),
+            vec![("batch.kubernetes.io/controller-uid", uid.as_str())]
+        );
+        let labels = &spec.template.labels;
+        assert_eq!(labels.get("batch.kubernetes.io/job-name"), Some("pi"));
+        assert_eq!(labels.get("job-name"), Some("pi"));
+        assert_eq!(labels.get("controller-uid"), Some(uid.as_str()));
+        assert_eq!(labels.get("tier"), Some("batch"), "the user's labels stay");
+        // SetDefaults_Job ran when the manifest was decoded: the template's labels as written.
+        assert_eq!(
+            j.meta.labels.iter().collect::<Vec<_>>(),
+            vec![("tier", "batch")]
+        );
+        // Without template labels the Job reads back with the generated ones.
+        let mut bare = job("");
+        bare.meta.name = "bare".into();
+        if let Body::Job(b) = &mut bare.body {
+            b.template.labels = Default::default();
+        }
+        bare.meta.labels = Default::default();
+        let b = create(&mut s, &mut t, bare).unwrap();
+        let Body::Job(bspec) = &b.body else { panic!() };
+        assert_eq!(b.meta.labels, bspec.template.labels);
+        assert_eq!(b.meta.labels.len(), 4);
+
+        let mut manual = job("  manualSelector: true\n  selector: {matchLabels: {tier: batch}}\n");
+        manual.meta.name = "manual".into();
+        manual.meta.labels.insert("team", "a");
+        let m = create(&mut s, &mut t, manual).unwrap();
+        let Body::Job(spec) = &m.body else { panic!() };
+        assert_eq!(spec.selector.as_ref().unwrap().match_labels.len(), 1);
+        assert!(!spec.template.labels.contains_key("controller-uid"));
+        assert_eq!(m.meta.labels.get("team"), Some("a"), "own labels are kept");
     }
 }
