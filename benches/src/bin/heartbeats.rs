@@ -26,15 +26,7 @@ fn main() {
     let wall = start.elapsed();
     let events = sim.cluster().events_processed();
     let summary = sim.summary();
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
-        })
-        .map(|kb| format!("peak_rss={} MiB", kb.parse::<u64>().unwrap_or(0) / 1024))
-        .unwrap_or_default();
+    let rss = format!("peak_rss={} MiB", kubesim_benches::peak_rss_mib());
     println!(
         "nodes={nodes} simulated={duration} wall={:.2}s (setup {:.2}s) events={events} events_per_s={:.0} api_requests={} watch_events={} trace_rows={} {rss}",
         wall.as_secs_f64(),

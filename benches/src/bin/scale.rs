@@ -197,14 +197,7 @@ fn main() {
         })
         .count();
     let events = c.events_processed();
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.to_string())
-        })
-        .unwrap_or_default();
+    let rss = format!("VmHWM: {} MiB", kubesim_benches::peak_rss_mib());
     println!(
         "nodes={nodes} pods={pods} create_qps={qps} simulated={} wall={:.2}s (setup {:.2}s) events={events} events_per_s={:.0} running_pods={running} trace_rows={} {rss}",
         format_duration(c.now()),

@@ -79,15 +79,7 @@ fn main() {
     let wall = run_start.elapsed();
     let s = cluster.component::<Scheduler>(id).unwrap();
     let scheduled = s.stats().scheduled;
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
-        })
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024);
+    let rss = kubesim_benches::peak_rss_mib();
     println!(
         "nodes={nodes} pods={pods} scheduled={scheduled} attempts={} wall={:.2}s (setup {:.2}s) pods_per_s={:.0} events={} simulated={:.3}s peak_rss={rss} MiB",
         s.stats().attempts,
