@@ -263,9 +263,21 @@ pub struct NodeInfo {
     /// `:latest`). How many nodes have each image is kept by the snapshot
     /// (`Snapshot::image_num_nodes`), not here, so adding a node touches no other node.
     pub image_states: BTreeMap<Name, i64>,
+    /// The node's values of [`WELL_KNOWN_TOPOLOGY_KEYS`], copied out of its labels so that
+    /// topology spreading reads them without searching the label map.
+    pub topology_values: [Option<Name>; 2],
     /// A new value from [`next_generation`] on every change, unique across all NodeInfos
     /// (upstream's nextGeneration), so a generation names one content of one node.
     pub generation: u64,
+}
+
+/// The topology keys NodeInfo keeps at hand: `kubernetes.io/hostname` and
+/// `topology.kubernetes.io/zone` (the system default spreading constraints' keys).
+pub const WELL_KNOWN_TOPOLOGY_KEYS: [&str; 2] =
+    ["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
+
+fn topology_values(node: &Object) -> [Option<Name>; 2] {
+    WELL_KNOWN_TOPOLOGY_KEYS.map(|k| node.meta.labels.get(k).map(Name::from))
 }
 
 /// framework.nextGeneration: a process-wide counter. Its values are never observable in a
@@ -281,6 +293,7 @@ impl NodeInfo {
         let allocatable = Resource::from_list(&node_of(&node).status.allocatable);
         let spec = &node_of(&node).spec;
         let (unschedulable, taints) = (spec.unschedulable, spec.taints.clone().into_boxed_slice());
+        let topology_values = topology_values(&node);
         let mut info = NodeInfo {
             unschedulable,
             taints,
@@ -293,6 +306,7 @@ impl NodeInfo {
             non_zero_requested: Resource::default(),
             allocatable,
             image_states: BTreeMap::new(),
+            topology_values,
             generation: next_generation(),
         };
         info.set_images();
@@ -304,6 +318,7 @@ impl NodeInfo {
         self.allocatable = Resource::from_list(&node_of(&node).status.allocatable);
         self.unschedulable = node_of(&node).spec.unschedulable;
         self.taints = node_of(&node).spec.taints.clone().into_boxed_slice();
+        self.topology_values = topology_values(&node);
         self.node = node;
         self.set_images();
         self.generation = next_generation();
@@ -327,6 +342,15 @@ impl NodeInfo {
     }
     pub fn labels(&self) -> &crate::api::types::StringMap {
         &self.node.meta.labels
+    }
+
+    /// The node's value of label `key`; `well_known` is `key`'s index in
+    /// [`WELL_KNOWN_TOPOLOGY_KEYS`], if it is one of them.
+    pub fn topology_value(&self, key: &str, well_known: Option<usize>) -> Option<&str> {
+        match well_known {
+            Some(i) => self.topology_values[i].as_deref(),
+            None => self.labels().get(key),
+        }
     }
 
     /// NodeInfo.AddPodInfo.

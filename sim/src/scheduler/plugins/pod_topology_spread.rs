@@ -131,6 +131,8 @@ fn system_default_constraints() -> Vec<TopologySpreadConstraint> {
 struct Constraint {
     max_skew: i32,
     topology_key: Name,
+    /// `topology_key`'s index in WELL_KNOWN_TOPOLOGY_KEYS, if it is one of them.
+    well_known: Option<usize>,
     /// `None` is labels.Nothing() (a constraint without labelSelector matches no pod).
     selector: Option<LabelSelector>,
     min_domains: i32,
@@ -139,6 +141,11 @@ struct Constraint {
 }
 
 impl Constraint {
+    /// The node's value of this constraint's topology key.
+    fn value<'a>(&self, node: &'a NodeInfo) -> Option<&'a str> {
+        node.topology_value(&self.topology_key, self.well_known)
+    }
+
     fn matches(&self, labels: &StringMap) -> bool {
         self.selector.as_ref().is_some_and(|s| s.matches(labels))
     }
@@ -177,6 +184,9 @@ fn filter_constraints(
         }
         out.push(Constraint {
             max_skew: c.max_skew,
+            well_known: crate::scheduler::framework::WELL_KNOWN_TOPOLOGY_KEYS
+                .iter()
+                .position(|k| *k == c.topology_key),
             topology_key: c.topology_key.clone(),
             selector,
             // If MinDomains is nil, it is treated as 1.
@@ -209,10 +219,8 @@ fn merge_label_set_with_selector(
 }
 
 /// common.go: nodeLabelsMatchSpreadConstraints: every topology key is a label of the node.
-fn node_labels_match(labels: &StringMap, constraints: &[Constraint]) -> bool {
-    constraints
-        .iter()
-        .all(|c| labels.contains_key(&c.topology_key))
+fn node_labels_match(node: &NodeInfo, constraints: &[Constraint]) -> bool {
+    constraints.iter().all(|c| c.value(node).is_some())
 }
 
 /// common.go: countPodsMatchSelector: pods of `namespace` matching the constraint, terminating
@@ -529,7 +537,7 @@ impl PreFilterState {
         delta: i64,
     ) {
         if updated.namespace() != preemptor.namespace()
-            || !node_labels_match(node.labels(), &self.constraints)
+            || !node_labels_match(node, &self.constraints)
         {
             return;
         }
@@ -604,8 +612,7 @@ impl PodTopologySpread {
         if !constraints.is_empty() {
             let ids = self.selector_ids(&constraints, pod.namespace());
             for node in &snapshot.nodes {
-                let labels = node.labels();
-                if !node_labels_match(labels, &constraints) {
+                if !node_labels_match(node, &constraints) {
                     continue;
                 }
                 let fit = NodeFit::of(pod.spec(), node, &constraints);
@@ -613,7 +620,7 @@ impl PodTopologySpread {
                     if !c.includes(fit) {
                         continue;
                     }
-                    let Some(value) = labels.get(&c.topology_key) else {
+                    let Some(value) = c.value(node) else {
                         continue;
                     };
                     let n = self.count_on(node, c, pod.namespace(), ids[i]);
@@ -702,8 +709,7 @@ impl PodTopologySpread {
         let mut counts: Vec<Map<Name, i64>> = vec![Map::default(); constraints.len()];
         let mut ignored = 0usize;
         for node in filtered {
-            let labels = node.labels();
-            if require_all && !node_labels_match(labels, &constraints) {
+            if require_all && !node_labels_match(node, &constraints) {
                 ignored += 1;
                 continue;
             }
@@ -711,7 +717,7 @@ impl PodTopologySpread {
                 if c.topology_key == LABEL_HOSTNAME {
                     continue;
                 }
-                let value = labels.get(&c.topology_key).unwrap_or("");
+                let value = c.value(node).unwrap_or("");
                 if !counts[i].contains_key(value) {
                     counts[i].insert(Name::from(value), 0);
                 }
@@ -738,8 +744,7 @@ impl PodTopologySpread {
             &snapshot.nodes
         };
         for node in all_nodes {
-            let labels = node.labels();
-            if require_all && !node_labels_match(labels, &constraints) {
+            if require_all && !node_labels_match(node, &constraints) {
                 continue;
             }
             let fit = NodeFit::of(pod.spec(), node, &constraints);
@@ -747,7 +752,7 @@ impl PodTopologySpread {
                 if !c.includes(fit) {
                     continue;
                 }
-                let value = labels.get(&c.topology_key).unwrap_or("");
+                let value = c.value(node).unwrap_or("");
                 // Only topology values of candidate nodes are counted.
                 if let Some(total) = counts[i].get_mut(value) {
                     *total += self.count_on(node, c, pod.namespace(), ids[i]);
@@ -825,9 +830,8 @@ impl Plugin for PodTopologySpread {
         let Some(s) = state.read::<PreFilterState>(PRE_FILTER_STATE_KEY) else {
             return missing_state(PRE_FILTER_STATE_KEY);
         };
-        let labels = node.labels();
         for (i, c) in s.constraints.iter().enumerate() {
-            let Some(tp_val) = labels.get(&c.topology_key) else {
+            let Some(tp_val) = c.value(node) else {
                 return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
             };
             let min_match_num = s.min_match_num(i, c.min_domains);
@@ -864,13 +868,12 @@ impl Plugin for PodTopologySpread {
                 "error reading {PRE_SCORE_STATE_KEY:?} from cycleState: not found"
             )));
         };
-        let labels = node.labels();
-        if s.require_all_topologies && !node_labels_match(labels, &s.constraints) {
+        if s.require_all_topologies && !node_labels_match(node, &s.constraints) {
             return Ok(INVALID_SCORE);
         }
         let mut score = 0f64;
         for (i, c) in s.constraints.iter().enumerate() {
-            let Some(tp_val) = labels.get(&c.topology_key) else {
+            let Some(tp_val) = c.value(node) else {
                 continue;
             };
             let cnt = if c.topology_key == LABEL_HOSTNAME {
