@@ -358,6 +358,15 @@ impl GarbageCollector {
 
     /// processGraphChanges.
     fn on_delta(&mut self, delta: &Delta) {
+        if let Delta::Updated { old, new } = delta {
+            // The same name with another UID (deleted and re-created while the watch was
+            // down, seen as an update by the relist) is two objects: the old one is gone.
+            if old.meta.uid != new.meta.uid {
+                self.on_delta(&Delta::Deleted(old.clone()));
+                self.on_delta(&Delta::Added(new.clone()));
+                return;
+            }
+        }
         let obj = delta.object();
         let key = key_of(obj);
         let uid = obj.meta.uid;
@@ -365,6 +374,26 @@ impl GarbageCollector {
             for r in &old.meta.owner_references {
                 if let Some(s) = self.dependents.get_mut(&r.uid) {
                     s.remove(&key);
+                }
+            }
+            // addUnblockedOwnersToDeleteQueue: an owner waiting in foreground deletion for
+            // this dependent may go once the dependent stops blocking it (its reference
+            // removed, or blockOwnerDeletion cleared).
+            for r in &old.meta.owner_references {
+                let still_blocks =
+                    obj.meta.owner_references.iter().any(|n| {
+                        n.uid == r.uid && n.block_owner_deletion == r.block_owner_deletion
+                    });
+                if still_blocks || !r.block_owner_deletion {
+                    continue;
+                }
+                if let Some(owner_key) = self.by_uid.get(&r.uid).cloned() {
+                    if self
+                        .get(&owner_key)
+                        .is_some_and(|o| is_deleting_dependents(o))
+                    {
+                        self.attempt_to_delete.add(owner_key);
+                    }
                 }
             }
         }
@@ -915,5 +944,56 @@ mod tests {
         o.meta.deletion_timestamp = Some(1);
         assert!(is_orphaning(&o));
         assert!(!is_deleting_dependents(&o));
+    }
+
+    fn object(kind_yaml: &str) -> Arc<Object> {
+        Arc::new(
+            crate::api::manifest::parse_manifests(kind_yaml, "t")
+                .unwrap()
+                .remove(0)
+                .object,
+        )
+    }
+
+    /// An owner deleted and re-created under its name while the watch was down comes back
+    /// from the relist as an update with another UID: its old dependents are re-examined,
+    /// as if the old owner's deletion had been seen.
+    #[test]
+    fn an_owner_recreated_unseen_re_examines_its_dependents() {
+        let mut gc = GarbageCollector::new(Default::default());
+        let rs = |uid: &str| {
+            object(&format!("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {{name: rs, namespace: default, uid: {uid}}}\nspec: {{replicas: 0, selector: {{matchLabels: {{a: b}}}}, template: {{metadata: {{labels: {{a: b}}}}, spec: {{containers: [{{name: c, image: x}}]}}}}}}"))
+        };
+        let (old, new) = (
+            rs("00000000-0000-0000-0000-000000000001"),
+            rs("00000000-0000-0000-0000-000000000002"),
+        );
+        let pod = object("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: rs, uid: 00000000-0000-0000-0000-000000000001, controller: true}]}\nspec: {containers: [{name: c, image: x}]}");
+        gc.on_delta(&Delta::Added(old.clone()));
+        gc.on_delta(&Delta::Added(pod.clone()));
+        while let Some(k) = gc.attempt_to_delete.get() {
+            gc.attempt_to_delete.done(&k);
+        }
+        // A status write of the pod alone does not re-verify its owner.
+        gc.on_delta(&Delta::Updated {
+            old: pod.clone(),
+            new: pod.clone(),
+        });
+        assert!(gc.attempt_to_delete.is_empty());
+        gc.on_delta(&Delta::Updated {
+            old: old.clone(),
+            new: new.clone(),
+        });
+        let mut queued = Vec::new();
+        while let Some(k) = gc.attempt_to_delete.get() {
+            queued.push(k.2.to_string());
+            gc.attempt_to_delete.done(&k);
+        }
+        assert_eq!(queued, ["p"], "the old owner's dependent is re-examined");
+        assert!(!gc.by_uid.contains_key(&old.meta.uid));
+        assert_eq!(
+            gc.by_uid.get(&new.meta.uid).map(|k| k.2.as_str()),
+            Some("rs")
+        );
     }
 }
