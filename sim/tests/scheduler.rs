@@ -154,3 +154,31 @@ fn a_scheduler_config_flag_replaces_the_scenarios() {
     assert_eq!(sim.summary()["scheduler"]["attempts"], 0);
     assert_eq!(sim.cluster().trace().count("Scheduled"), 0);
 }
+
+/// After `controllerRestart: kube-scheduler`, the run's figures still count what the dead
+/// process did: summary.json, pods.csv and scheduling.csv cover pods scheduled before and
+/// after the restart.
+#[test]
+fn a_scheduler_restart_keeps_the_runs_scheduling_figures() {
+    let yaml = "name: sched-restart\nuntil: 1m\nscheduler: {explain: true}\ncluster:\n  nodeGroups:\n    - count: 2\n      capacity: {cpu: 4, memory: 8Gi, pods: 110}\ntimeline:\n  - at: 1s\n    create: {apiVersion: v1, kind: Pod, metadata: {name: before}, spec: {containers: [{name: c, image: nginx}]}}\n  - at: 10s\n    fault: {controllerRestart: kube-scheduler}\n  - at: 20s\n    create: {apiVersion: v1, kind: Pod, metadata: {name: after}, spec: {containers: [{name: c, image: nginx}]}}\nexpect:\n  - trace: {event: Restarted, component: kube-scheduler}\n    count: 1\n  - trace: {event: Scheduled}\n    count: 2\n";
+    let scenario =
+        kubesim::scenario::Scenario::from_yaml(yaml, "<sched-restart>", Path::new(".")).unwrap();
+    let mut sim = Simulation::new(scenario, &RunOptions::default());
+    sim.run(|_| {}).unwrap();
+    assert!(sim.check_expectations().iter().all(|r| r.passed));
+    let summary = sim.summary();
+    assert_eq!(summary["scheduler"]["scheduled"], 2, "{summary}");
+    assert_eq!(summary["scheduler"]["pods_seen"], 2, "{summary}");
+    let dir = tempfile::tempdir().unwrap();
+    sim.write_files(dir.path()).unwrap();
+    let pods: Vec<String> = csv_rows(&dir.path().join("scheduling.csv"))
+        .iter()
+        .map(|r| r[3].to_string())
+        .collect();
+    assert!(pods.iter().any(|p| p == "before") && pods.iter().any(|p| p == "after"));
+    let table = csv_rows(&dir.path().join("pods.csv"));
+    assert!(
+        table.iter().all(|r| !r[14].is_empty()),
+        "every pod has its latency"
+    );
+}

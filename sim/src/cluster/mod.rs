@@ -183,6 +183,25 @@ impl Cluster {
         (c as &dyn Any).downcast_ref::<T>()
     }
 
+    /// Every instance of a component, oldest first: the ones that died in restarts, then
+    /// the current one.
+    pub fn component_instances<T: Component>(&self, id: ComponentId) -> Vec<&T> {
+        let mut out = Vec::new();
+        let mut next = Some(id);
+        while let Some(i) = next {
+            let Some(slot) = self.slots.get(i as usize) else {
+                break;
+            };
+            if let Some(c) = slot.component.as_deref() {
+                if let Some(t) = (c as &dyn Any).downcast_ref::<T>() {
+                    out.push(t);
+                }
+            }
+            next = slot.replaced_by;
+        }
+        out
+    }
+
     /// Mutable access to a component, for its owner to configure it before or between steps
     /// (the scenario hands kubectl its commands this way). Components never get this.
     pub fn component_mut<T: Component>(&mut self, id: ComponentId) -> Option<&mut T> {
@@ -285,7 +304,10 @@ impl Cluster {
                     return;
                 }
                 if let Request::Watch(w) = *req {
-                    self.open_watch(now, from, id, w);
+                    // A watch a dead process asked for has no one to stream to.
+                    if self.slots[from as usize].replaced_by.is_none() {
+                        self.open_watch(now, from, id, w);
+                    }
                     return;
                 }
                 let mut delay = self
@@ -379,7 +401,8 @@ impl Cluster {
                 };
                 let new_id = self.slots.len() as ComponentId;
                 let old = &mut self.slots[id as usize];
-                old.component = None;
+                // The dead instance stays readable (its figures belong to the run) but gets
+                // nothing more: `with_component` skips replaced slots.
                 old.replaced_by = Some(new_id);
                 let (name, host, restarts) = (old.name.clone(), old.host, old.restarts + 1);
                 let dead: Vec<RequestId> = self
@@ -574,6 +597,9 @@ impl Cluster {
     fn with_component(&mut self, id: ComponentId, f: impl FnOnce(&mut dyn Component, &mut Ctx)) {
         let now = self.engine.now();
         let slot = &mut self.slots[id as usize];
+        if slot.replaced_by.is_some() {
+            return;
+        }
         let Some(component) = slot.component.as_deref_mut() else {
             return;
         };

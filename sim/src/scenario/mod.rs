@@ -1337,13 +1337,50 @@ impl Simulation {
             .expect("the scheduler component")
     }
 
+    /// Every scheduler process of the run, oldest first (more than one after a
+    /// `controllerRestart: kube-scheduler`).
+    fn schedulers(&self) -> Vec<&Scheduler> {
+        self.cluster
+            .component_instances::<Scheduler>(self.scheduler)
+    }
+
+    /// Per pod, its scheduling figures over every scheduler process: attempts add up, the
+    /// first queueing and the last binding count.
+    fn pod_scheduling_metrics(
+        &self,
+    ) -> BTreeMap<crate::api::types::Uid, crate::scheduler::PodSchedulingMetrics> {
+        let mut all = BTreeMap::new();
+        for s in self.schedulers() {
+            for (uid, m) in s.pod_metrics() {
+                all.entry(*uid)
+                    .and_modify(|a: &mut crate::scheduler::PodSchedulingMetrics| {
+                        a.attempts += m.attempts;
+                        a.queued_at = a.queued_at.min(m.queued_at);
+                        a.bound_at = m.bound_at.or(a.bound_at);
+                    })
+                    .or_insert_with(|| m.clone());
+            }
+        }
+        all
+    }
+
     /// The scheduler's figures for `summary.json`: attempts and outcomes, and the scheduling
-    /// latency of bound pods (first queued → Binding done) as percentiles.
+    /// latency of bound pods (first queued → Binding done) as percentiles, over every
+    /// scheduler process of the run.
     fn scheduler_summary(&self) -> serde_json::Value {
         let s = self.scheduler();
-        let st = s.stats();
-        let mut latencies: Vec<u64> = s
-            .pod_metrics()
+        let mut st = crate::scheduler::SchedulerStats::default();
+        for i in self.schedulers() {
+            let x = i.stats();
+            st.attempts += x.attempts;
+            st.scheduled += x.scheduled;
+            st.unschedulable += x.unschedulable;
+            st.errors += x.errors;
+            st.bind_errors += x.bind_errors;
+            st.preemption_victims += x.preemption_victims;
+        }
+        let metrics = self.pod_scheduling_metrics();
+        let mut latencies: Vec<u64> = metrics
             .values()
             .filter_map(|m| m.bound_at.map(|b| b - m.queued_at))
             .collect();
@@ -1356,7 +1393,7 @@ impl Simulation {
             let rank = (p * latencies.len()).div_ceil(100).max(1);
             json!(latencies[rank - 1])
         };
-        let attempts: Vec<u32> = s.pod_metrics().values().map(|m| m.attempts).collect();
+        let attempts: Vec<u32> = metrics.values().map(|m| m.attempts).collect();
         let (active, backoff, unschedulable) = s.queue_counts();
         json!({
             "attempts": st.attempts,
@@ -1454,7 +1491,7 @@ impl Simulation {
         std::fs::write(dir.join("summary.json"), summary)?;
         std::fs::write(dir.join("kubectl.txt"), self.transcript_text())?;
         let f = std::fs::File::create(dir.join("pods.csv"))?;
-        let metrics = self.scheduler().pod_metrics();
+        let metrics = self.pod_scheduling_metrics();
         self.cluster.api().pod_table().write_csv_with(
             std::io::BufWriter::new(f),
             &["scheduling_attempts", "scheduling_latency_ns"],
@@ -1476,7 +1513,7 @@ impl Simulation {
         if self.explains() {
             let f = std::fs::File::create(dir.join("scheduling.csv"))?;
             crate::scheduler::write_explain_csv(
-                self.scheduler().explanations(),
+                self.schedulers().into_iter().flat_map(|s| s.explanations()),
                 std::io::BufWriter::new(f),
             )?;
         }

@@ -821,7 +821,10 @@ impl Component for Scheduler {
 }
 
 /// Writes `scheduling.csv`: one row per attempt × node × plugin (see docs/trace-format.md).
-pub fn write_explain_csv<W: Write>(attempts: &[ExplainAttempt], w: W) -> std::io::Result<()> {
+pub fn write_explain_csv<'a, W: Write>(
+    attempts: impl IntoIterator<Item = &'a ExplainAttempt>,
+    w: W,
+) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(EXPLAIN_HEADER)?;
     let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
