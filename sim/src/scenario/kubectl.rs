@@ -16,6 +16,10 @@ use crate::engine::{parse_duration, SimTime};
 use crate::scenario::rolling_update::{self, Next, RollingUpdate, RollingUpdateArgs};
 use crate::trace::Record;
 
+/// The tag of kubectl's own timers (rollout status polls, rolling-update sleeps); timeline
+/// commands use their index.
+const INTERNAL_TIMER: u64 = u64::MAX;
+
 /// The annotation `kubectl apply` keeps the applied configuration in.
 pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -611,6 +615,14 @@ fn parse_rolling_update(flags: &Flags, load: &mut ManifestLoader) -> Result<Kube
             Some(Box::new(o))
         }
     };
+    if let (Some(ns), Some(o)) = (&flags.namespace, &new_rc) {
+        if !o.meta.namespace.is_empty() && o.meta.namespace != ns.as_str() {
+            return Err(format!(
+                "error: the namespace from the provided object \"{}\" does not match the namespace \"{ns}\". You must pass '--namespace={}' to perform this operation.",
+                o.meta.namespace, o.meta.namespace
+            ));
+        }
+    }
     let namespace = flags
         .namespace
         .as_deref()
@@ -1069,11 +1081,6 @@ impl Kubectl {
             }
             KubectlAction::RollingUpdate(args) => {
                 self.interrupt_rolling_updates(ctx, &args);
-                // cobra prints the deprecation notice first.
-                self.out(
-                    tag,
-                    "Command \"rolling-update\" is deprecated, use \"rollout\" instead".into(),
-                );
                 let mut u = RollingUpdate::new(*args);
                 let next = u.start();
                 self.updaters.insert(tag, u);
@@ -1146,7 +1153,7 @@ impl Kubectl {
                 return;
             }
             Next::Sleep(d) => {
-                let t = ctx.set_timer(d, 0);
+                let t = ctx.set_timer(d, INTERNAL_TIMER);
                 self.sleeps.insert(t, tag);
                 return;
             }
@@ -1315,7 +1322,7 @@ impl Kubectl {
                                     ));
                                     inv.in_flight = true; // held until the poll timer fires
                                 }
-                                let t = ctx.set_timer(crate::engine::SECOND, 0);
+                                let t = ctx.set_timer(crate::engine::SECOND, INTERNAL_TIMER);
                                 self.polls.insert(t, tag);
                                 self.pending.remove(&id);
                                 return;
@@ -1625,7 +1632,9 @@ impl Component for Kubectl {
                         inv.in_flight = false;
                     }
                     self.send_next(ctx, inv_tag);
-                } else {
+                } else if tag != INTERNAL_TIMER {
+                    // A timeline command's timer. (A sleep or poll of a command interrupted
+                    // meanwhile carries INTERNAL_TIMER and is simply over.)
                     self.begin(ctx, tag);
                 }
             }
@@ -2101,6 +2110,11 @@ mod tests {
             match f {
                 "v2.yaml" => Ok(vec![rc("frontend-v2")]),
                 "two.yaml" => Ok(vec![rc("a"), rc("b")]),
+                "staging.yaml" => {
+                    let mut o = rc("frontend-v2");
+                    o.meta.namespace = "staging".into();
+                    Ok(vec![o])
+                }
                 _ => Err(format!("no file {f}")),
             }
         };
@@ -2139,6 +2153,9 @@ mod tests {
             "error: two.yaml specifies multiple items"
         );
         assert!(err("rolling-update a --image=nginx:2", &mut load).contains("--image"));
+        assert!(err("rolling-update a -f staging.yaml -n prod", &mut load).starts_with(
+            "error: the namespace from the provided object \"staging\" does not match the namespace \"prod\""
+        ));
         assert!(err(
             "rolling-update a -f v2.yaml --update-period=soon",
             &mut load

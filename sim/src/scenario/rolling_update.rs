@@ -1,8 +1,10 @@
 //! `kubectl rolling-update`: kubectl's legacy client-side update of a ReplicationController
-//! (pkg/kubectl/rolling_updater.go and pkg/kubectl/cmd/rollingupdate/rollingupdate.go, last
-//! shipped in kubectl 1.17). kubectl itself scales the new controller up and the old one down,
-//! one step per `--update-period`, keeping every desired pod available (maxUnavailable 0,
-//! maxSurge 1), and waits for each controller to reach its count between steps.
+//! as kubectl 1.5–1.11 ran it — the tutorials' era (pkg/kubectl/rolling_updater.go and
+//! pkg/kubectl/cmd/rollingupdate.go; from 1.12 the one-name `-f` form also renamed the new
+//! controller to the old name, and the command was removed after 1.17). kubectl itself
+//! scales the new controller up and the old one down, one step per `--update-period`,
+//! keeping every desired pod available (maxUnavailable 0, maxSurge 1), and waits for each
+//! controller to reach its count between steps.
 //!
 //! The updater is a state machine the kubectl component drives: each call returns the next
 //! thing kubectl does (send one request, sleep, finish), and the lines it printed.
@@ -26,9 +28,9 @@ pub const DEFAULT_UPDATE_PERIOD: SimDuration = MINUTE;
 pub const DEFAULT_POLL_INTERVAL: SimDuration = 3 * SECOND;
 pub const DEFAULT_TIMEOUT: SimDuration = 5 * MINUTE;
 
-/// How many times an update that conflicts is retried with a fresh GET
-/// (client-go retry.DefaultBackoff has 4 steps).
-const CONFLICT_RETRIES: u32 = 4;
+/// How many attempts an update that conflicts gets, each after a fresh GET
+/// (client-go RetryOnConflict with retry.DefaultBackoff: 4 steps).
+const CONFLICT_ATTEMPTS: u32 = 4;
 
 /// A parsed `kubectl rolling-update` command.
 #[derive(Clone, Debug)]
@@ -304,7 +306,9 @@ impl RollingUpdate {
                 self.state = State::OriginalPut { tries };
                 self.put(o)
             }
-            (State::OriginalPut { tries }, Err(e)) if e.code == 409 && tries < CONFLICT_RETRIES => {
+            (State::OriginalPut { tries }, Err(e))
+                if e.code == 409 && tries + 1 < CONFLICT_ATTEMPTS =>
+            {
                 self.state = State::OriginalGet { tries: tries + 1 };
                 self.get(&self.name_of(Which::Old))
             }
@@ -332,7 +336,7 @@ impl RollingUpdate {
                     Which::New => {
                         self.new = Some(rc);
                         self.state = State::UpdatePeriod;
-                        Next::Sleep(self.args.update_period)
+                        Next::Sleep(self.args.update_period.max(crate::engine::MILLISECOND))
                     }
                     Which::Old => {
                         self.old = Some(rc);
@@ -364,7 +368,9 @@ impl RollingUpdate {
                 self.state = State::CleanupPut { tries };
                 self.put(o)
             }
-            (State::CleanupPut { tries }, Err(e)) if e.code == 409 && tries < CONFLICT_RETRIES => {
+            (State::CleanupPut { tries }, Err(e))
+                if e.code == 409 && tries + 1 < CONFLICT_ATTEMPTS =>
+            {
                 self.state = State::CleanupGet { tries: tries + 1 };
                 self.get(&self.name_of(Which::New))
             }
@@ -401,10 +407,12 @@ impl RollingUpdate {
                 self.state = State::FinalGet;
                 self.get(&self.printed_name.clone())
             }
-            (State::FinalGet, Ok(Response::Object(rc))) => {
+            (State::FinalGet, Ok(Response::Object(_))) => {
+                // cmdutil.PrintSuccess with the command's first argument and the name of the
+                // controller it was given (for --rollback, the one just deleted).
                 self.print(format!(
-                    "replicationcontroller/{} rolling updated to \"{}\"",
-                    rc.meta.name, self.printed_name
+                    "replicationcontroller \"{}\" rolling updated to \"{}\"",
+                    self.args.old_name, self.printed_name
                 ));
                 Next::Done
             }
@@ -550,7 +558,7 @@ impl RollingUpdate {
             self.desired,
             self.name_of(Which::Old),
             self.min_available,
-            self.desired + self.max_surge
+            self.desired.saturating_add(self.max_surge)
         ));
         self.progress_deadline = now + self.args.timeout;
         self.loop_top(now)
@@ -567,12 +575,15 @@ impl RollingUpdate {
         self.round = (new_replicas, old_replicas);
         // scaleUp.
         if new_replicas != self.desired {
-            let mut increment = (self.desired + self.max_surge) - (old_replicas + new_replicas);
+            let mut increment = self
+                .desired
+                .saturating_add(self.max_surge)
+                .saturating_sub(old_replicas.saturating_add(new_replicas));
             if old_replicas == 0 {
                 increment = self.desired - new_replicas;
             }
             if increment > 0 {
-                let target = (new_replicas + increment).min(self.desired);
+                let target = new_replicas.saturating_add(increment).min(self.desired);
                 self.print(format!(
                     "Scaling {} up to {target}",
                     self.name_of(Which::New)
@@ -582,7 +593,9 @@ impl RollingUpdate {
         }
         let _ = now;
         self.state = State::UpdatePeriod;
-        Next::Sleep(self.args.update_period)
+        // kubectl sleeps in wall time; in virtual time a round must take some time, or a
+        // round with nothing to send (`--update-period=0`) would never reach the deadline.
+        Next::Sleep(self.args.update_period.max(crate::engine::MILLISECOND))
     }
 
     fn scale(&mut self, which: Which, replicas: i32) -> Next {
@@ -627,9 +640,11 @@ impl RollingUpdate {
         let old_replicas = rc_replicas(self.old.as_ref().expect("set"));
         let new_replicas = rc_replicas(self.new.as_ref().expect("set"));
         // Keep minAvailable, counting the old controller's pods as available.
-        let all_pods = old_replicas + new_replicas;
+        let all_pods = old_replicas.saturating_add(new_replicas);
         let new_unavailable = new_replicas - new_available;
-        let decrement = all_pods - self.min_available - new_unavailable;
+        let decrement = all_pods
+            .saturating_sub(self.min_available)
+            .saturating_sub(new_unavailable);
         if decrement <= 0 {
             return self.end_round(now);
         }
