@@ -63,6 +63,7 @@ pub fn validate_object(obj: &Object, old: Option<&Object>) -> ErrorList {
         }
         Body::Job(job) => {
             validate_job_spec(job, &mut errs);
+            validate_generated_selector(job, obj.meta.uid, &mut errs);
             if let Some(Body::Job(old_job)) = old_body {
                 validate_job_update(job, old_job, &mut errs);
             }
@@ -1277,6 +1278,39 @@ fn validate_rolling_update(
 /// `ValidateJobSpec` with `validateJobSpec`. kubesim does not generate a Job's selector
 /// (upstream's strategy does, from the UID), so a missing selector is only an error with
 /// `manualSelector: true`.
+/// job strategy validateGeneratedSelector (pkg/registry/batch/job/strategy.go): without
+/// `manualSelector`, the selector (generated on create) must select exactly the pods labelled
+/// with this Job's controller UID. A selector written by the user fails it.
+fn validate_generated_selector(
+    job: &crate::api::types::Job,
+    uid: crate::api::types::Uid,
+    errs: &mut ErrorList,
+) {
+    if job.manual_selector {
+        return;
+    }
+    let Some(sel) = &job.selector else {
+        return;
+    };
+    let mut expected = StringMap::new();
+    expected.insert("batch.kubernetes.io/controller-uid", uid.to_string());
+    if !sel.matches(&expected) {
+        // metav1.LabelSelector's String(), as field.Invalid prints it.
+        let labels: String = sel
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("{k}: {v},"))
+            .collect();
+        errs.push(FieldError::invalid(
+            &FieldPath::new("spec").child("selector"),
+            raw(format!(
+                "&LabelSelector{{MatchLabels:map[string]string{{{labels}}},MatchExpressions:[]LabelSelectorRequirement{{}},}}"
+            )),
+            "`selector` not auto-generated",
+        ));
+    }
+}
+
 fn validate_job_spec(job: &crate::api::types::Job, errs: &mut ErrorList) {
     let spec = FieldPath::new("spec");
     validate_nonnegative(i64::from(job.parallelism), &spec.child("parallelism"), errs);
@@ -2696,7 +2730,10 @@ mod tests {
                 ),
                 (
                     "selector mismatch",
+                    // Upstream's fixtures set manualSelector; without it the strategy's
+                    // generated-selector check (below) applies too.
                     Box::new(|o: &mut Object| {
+                        job_mut(o).manual_selector = true;
                         job_mut(o).selector =
                             Some(LabelSelector::from_match_labels(labels(&[("app", "pi")])))
                     }),
@@ -2704,6 +2741,28 @@ mod tests {
                 ),
             ],
         );
+    }
+
+    /// job strategy validateGeneratedSelector: a selector the user wrote without
+    /// manualSelector is refused; the generated one passes.
+    #[test]
+    fn job_selector_must_be_generated_unless_manual() {
+        let mut o = job();
+        job_mut(&mut o).selector =
+            Some(LabelSelector::from_match_labels(labels(&[("app", "web")])));
+        let errs = messages(&validate_object(&o, None));
+        assert_eq!(
+            errs,
+            vec!["spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{app: web,},MatchExpressions:[]LabelSelectorRequirement{},}: `selector` not auto-generated"]
+        );
+        let mut generated = StringMap::new();
+        generated.insert("batch.kubernetes.io/controller-uid", o.meta.uid.to_string());
+        job_mut(&mut o)
+            .template
+            .labels
+            .insert("batch.kubernetes.io/controller-uid", o.meta.uid.to_string());
+        job_mut(&mut o).selector = Some(LabelSelector::from_match_labels(generated));
+        assert!(validate_object(&o, None).is_empty());
     }
 
     /// batch validation_test.go TestValidateJobUpdate.

@@ -70,8 +70,6 @@ pub enum KubectlAction {
     SetImage {
         target: Target,
         images: Vec<(Name, Name)>,
-        /// `--record`: the command line, for the `kubernetes.io/change-cause` annotation.
-        change_cause: Option<String>,
     },
     /// `kubectl rollout pause|resume deployment/NAME`.
     RolloutPause {
@@ -220,7 +218,6 @@ struct Flags {
     cascade: Option<String>,
     overwrite: bool,
     replicas: Option<i32>,
-    record: bool,
     timeout: Option<crate::engine::SimDuration>,
     update_period: Option<crate::engine::SimDuration>,
     poll_interval: Option<crate::engine::SimDuration>,
@@ -236,30 +233,45 @@ struct Flags {
 
 /// Parses a kubectl command line (with or without the leading `kubectl`).
 pub fn parse_kubectl(line: &str, load: &mut ManifestLoader) -> Result<KubectlAction, String> {
-    let action = parse_verb(line, load)?;
     let words = shell_split(line)?;
     let words = match words.first().map(String::as_str) {
         Some("kubectl") => &words[1..],
         _ => &words[..],
     };
     let verb = words.first().map(String::as_str).unwrap_or_default();
-    let record = words
+    let record_flag = words
         .iter()
-        .any(|w| w == "--record" || w == "--record=true");
+        .find(|w| *w == "--record" || w.starts_with("--record="));
+    // The verbs that have --record (kubectl 1.2x).
+    const RECORDING_VERBS: [&str; 9] = [
+        "annotate", "apply", "create", "edit", "label", "patch", "replace", "scale", "set",
+    ];
+    if record_flag.is_some() && !RECORDING_VERBS.contains(&verb) {
+        return Err(format!(
+            "error: unknown flag: --record\nSee 'kubectl {verb} --help' for usage."
+        ));
+    }
+    let action = parse_verb(line, load)?;
+    let record = match record_flag.and_then(|w| w.split_once('=')) {
+        Some((_, v)) => parse_go_bool("--record", v)?,
+        None => record_flag.is_some(),
+    };
     if !record {
         return Ok(action);
     }
-    // The verbs that have --record (kubectl 1.2x); `set image` records by itself.
-    match verb {
-        "set" => Ok(action),
-        "annotate" | "apply" | "create" | "edit" | "label" | "patch" | "replace" | "scale" => {
-            Ok(KubectlAction::Recorded {
-                cause: format!("kubectl {}", words.join(" ")),
-                action: Box::new(action),
-            })
-        }
+    Ok(KubectlAction::Recorded {
+        cause: format!("kubectl {}", words.join(" ")),
+        action: Box::new(action),
+    })
+}
+
+/// strconv.ParseBool, as cobra parses a boolean flag's value.
+fn parse_go_bool(flag: &str, v: &str) -> Result<bool, String> {
+    match v {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
         _ => Err(format!(
-            "error: unknown flag: --record\nSee 'kubectl {verb} --help' for usage."
+            "error: invalid argument \"{v}\" for \"{flag}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax"
         )),
     }
 }
@@ -476,14 +488,7 @@ fn parse_verb(line: &str, load: &mut ManifestLoader) -> Result<KubectlAction, St
                 images.push((Name::from(c), Name::from(i)));
             }
             let target = target_from("set image", &flags, load)?;
-            let change_cause = flags
-                .record
-                .then(|| format!("kubectl {}", line.trim().trim_start_matches("kubectl ")));
-            Ok(KubectlAction::SetImage {
-                target,
-                images,
-                change_cause,
-            })
+            Ok(KubectlAction::SetImage { target, images })
         }
         "rollout" => {
             let mut flags = flags;
@@ -715,7 +720,12 @@ fn parse_flags(verb: &str, args: &[String]) -> Result<Flags, String> {
             "-p" | "--patch" => f.patch = Some(value(&mut i, name, inline)?),
             "--type" => f.patch_type = Some(value(&mut i, name, inline)?),
             "--subresource" => f.subresource = Some(value(&mut i, name, inline)?),
-            "--record" => f.record = inline.is_none_or(|v| v == "true"),
+            // Read by parse_kubectl; here only its value is checked.
+            "--record" => {
+                if let Some(v) = inline {
+                    parse_go_bool(name, v)?;
+                }
+            }
             "--wait" | "--validate" | "--save-config" | "--show-labels" | "--watch" | "-w" => {
                 if name == "--watch" || name == "-w" {
                     return Err(format!("kubesim: `kubectl {verb} --watch` never returns; take snapshots with `get` at the times you want instead"));
@@ -1451,24 +1461,22 @@ impl Kubectl {
                             let line = format!("{} scaled", kind_slash_name(&o));
                             self.send(ctx, tag, req, Step::Simple { line });
                         }
-                        Some(KubectlAction::SetImage {
-                            images,
-                            change_cause,
-                            ..
-                        }) => match set_image_patch(&o, images, change_cause.as_deref()) {
-                            Ok(patch) => {
-                                let req = Request::Patch {
-                                    kind: o.kind(),
-                                    namespace: o.meta.namespace.clone(),
-                                    name: o.meta.name.clone(),
-                                    patch,
-                                    status: false,
-                                };
-                                let line = format!("{} image updated", kind_slash_name(&o));
-                                self.send(ctx, tag, req, Step::Simple { line });
+                        Some(KubectlAction::SetImage { images, .. }) => {
+                            match set_image_patch(&o, images) {
+                                Ok(patch) => {
+                                    let req = Request::Patch {
+                                        kind: o.kind(),
+                                        namespace: o.meta.namespace.clone(),
+                                        name: o.meta.name.clone(),
+                                        patch,
+                                        status: false,
+                                    };
+                                    let line = format!("{} image updated", kind_slash_name(&o));
+                                    self.send(ctx, tag, req, Step::Simple { line });
+                                }
+                                Err(e) => self.fail(tag, e),
                             }
-                            Err(e) => self.fail(tag, e),
-                        },
+                        }
                         Some(KubectlAction::RolloutPause { pause, .. }) => {
                             let crate::api::types::Body::Deployment(d) = &o.body else {
                                 self.fail(
@@ -1841,12 +1849,8 @@ fn rollback_patch(
 }
 
 /// `kubectl set image`: a merge patch replacing the containers of the pod template (or the
-/// pod) with the new images, and the change-cause annotation with `--record`.
-fn set_image_patch(
-    o: &Object,
-    images: &[(Name, Name)],
-    change_cause: Option<&str>,
-) -> Result<serde_json::Value, String> {
+/// pod) with the new images.
+fn set_image_patch(o: &Object, images: &[(Name, Name)]) -> Result<serde_json::Value, String> {
     let mut json = crate::api::json::to_json(o);
     let pointer = match o.kind() {
         Kind::Pod => "/spec",
@@ -1908,10 +1912,6 @@ fn set_image_patch(
             .or_insert_with(|| serde_json::Value::Object(Default::default()));
     }
     *cursor = serde_json::Value::Object(patch_spec);
-    if let Some(cause) = change_cause {
-        patch["metadata"] =
-            serde_json::json!({"annotations": {"kubernetes.io/change-cause": cause}});
-    }
     Ok(patch)
 }
 
@@ -2096,6 +2096,28 @@ mod tests {
     }
 
     #[test]
+    fn record_is_a_go_bool_and_only_where_kubectl_has_it() {
+        assert!(matches!(
+            parse("scale deploy web --replicas=2 --record=TRUE").unwrap(),
+            KubectlAction::Recorded { .. }
+        ));
+        assert!(matches!(
+            parse("scale deploy web --replicas=2 --record=0").unwrap(),
+            KubectlAction::Scale { .. }
+        ));
+        assert_eq!(
+            parse("scale deploy web --replicas=2 --record=yes").unwrap_err(),
+            "error: invalid argument \"yes\" for \"--record\" flag: strconv.ParseBool: parsing \"yes\": invalid syntax"
+        );
+        assert!(parse("get pods --record=false")
+            .unwrap_err()
+            .starts_with("error: unknown flag: --record"));
+        assert!(parse("rollout undo deployment/web --record")
+            .unwrap_err()
+            .starts_with("error: unknown flag: --record"));
+    }
+
+    #[test]
     fn rolling_update_parses_and_validates_like_kubectl() {
         let rc = |name: &str| {
             crate::api::manifest::parse_manifests(
@@ -2237,20 +2259,19 @@ mod tests {
     #[test]
     fn set_image_and_rollout_pause_parse_like_kubectl() {
         match parse("kubectl set image deployment/nginx nginx=nginx:1.9.1 --record").unwrap() {
-            KubectlAction::SetImage {
-                target,
-                images,
-                change_cause,
-            } => {
+            KubectlAction::Recorded { cause, action } => {
+                assert_eq!(
+                    cause,
+                    "kubectl set image deployment/nginx nginx=nginx:1.9.1 --record"
+                );
+                let KubectlAction::SetImage { target, images } = *action else {
+                    panic!("{action:?}")
+                };
                 assert_eq!(target.kind, Some(Kind::Deployment));
                 assert_eq!(target.names, vec![Name::from("nginx")]);
                 assert_eq!(
                     images,
                     vec![(Name::from("nginx"), Name::from("nginx:1.9.1"))]
-                );
-                assert_eq!(
-                    change_cause.as_deref(),
-                    Some("kubectl set image deployment/nginx nginx=nginx:1.9.1 --record")
                 );
             }
             other => panic!("{other:?}"),
@@ -2280,11 +2301,11 @@ mod tests {
         .unwrap()
         .remove(0)
         .object;
-        let patch = set_image_patch(&o, &[("nginx".into(), "nginx:1.9.1".into())], None).unwrap();
+        let patch = set_image_patch(&o, &[("nginx".into(), "nginx:1.9.1".into())]).unwrap();
         let containers = &patch["spec"]["template"]["spec"]["containers"];
         assert_eq!(containers[0]["image"], "nginx:1.9.1");
         assert_eq!(containers[1]["image"], "busybox");
-        let err = set_image_patch(&o, &[("nope".into(), "x".into())], None).unwrap_err();
+        let err = set_image_patch(&o, &[("nope".into(), "x".into())]).unwrap_err();
         assert_eq!(err, "error: unable to find container named \"nope\"");
     }
 

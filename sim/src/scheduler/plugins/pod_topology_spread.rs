@@ -70,8 +70,11 @@ pub struct PodTopologySpread {
 /// The answers are the same as counting; only the time differs.
 #[derive(Default)]
 struct CountMemo {
-    selectors: BTreeMap<String, u32>,
-    counts: BTreeMap<(u64, u32), i64>,
+    selectors: BTreeMap<String, u64>,
+    /// Selector ids are never reused, even across a reset, so an id held by a cycle's state
+    /// can never name another selector.
+    next_id: u64,
+    counts: BTreeMap<(u64, u64), i64>,
 }
 
 /// Entries kept before the memo starts over (stale generations are never looked up again).
@@ -571,20 +574,25 @@ fn missing_state(key: &str) -> Status {
 
 impl PodTopologySpread {
     /// The memo's id of each constraint's selector in `namespace`.
-    fn selector_ids(&self, constraints: &[Constraint], namespace: &str) -> Vec<u32> {
+    fn selector_ids(&self, constraints: &[Constraint], namespace: &str) -> Vec<u64> {
         let mut memo = self.memo.borrow_mut();
         constraints
             .iter()
             .map(|c| {
                 let key = format!("{namespace}\u{0}{:?}", c.selector);
-                let next = memo.selectors.len() as u32;
-                *memo.selectors.entry(key).or_insert(next)
+                if let Some(&id) = memo.selectors.get(&key) {
+                    return id;
+                }
+                let id = memo.next_id;
+                memo.next_id += 1;
+                memo.selectors.insert(key, id);
+                id
             })
             .collect()
     }
 
     /// countPodsMatchSelector on `node`, from the memo when the node is unchanged.
-    fn count_on(&self, node: &NodeInfo, c: &Constraint, namespace: &str, id: u32) -> i64 {
+    fn count_on(&self, node: &NodeInfo, c: &Constraint, namespace: &str, id: u64) -> i64 {
         if let Some(&n) = self.memo.borrow().counts.get(&(node.generation, id)) {
             return n;
         }
@@ -594,7 +602,8 @@ impl PodTopologySpread {
             memo.counts.clear();
         }
         if memo.selectors.len() >= COUNT_MEMO_LIMIT {
-            *memo = CountMemo::default();
+            memo.selectors.clear();
+            memo.counts.clear();
             return n;
         }
         memo.counts.insert((node.generation, id), n);
@@ -665,7 +674,7 @@ impl PodTopologySpread {
 struct PreScoreState {
     constraints: Arc<[Constraint]>,
     /// Each constraint's id in the plugin's count memo.
-    selector_ids: Vec<u32>,
+    selector_ids: Vec<u64>,
     require_all_topologies: bool,
     /// Per constraint (hostname constraints stay empty: counted per node in Score): the
     /// matching pods per topology value of the candidate nodes.
