@@ -2755,12 +2755,13 @@ mod tests {
             errs,
             vec!["spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{app: web,},MatchExpressions:[]LabelSelectorRequirement{},}: `selector` not auto-generated"]
         );
+        let uid = o.meta.uid.to_string();
         let mut generated = StringMap::new();
-        generated.insert("batch.kubernetes.io/controller-uid", o.meta.uid.to_string());
+        generated.insert("batch.kubernetes.io/controller-uid", uid.clone());
         job_mut(&mut o)
             .template
             .labels
-            .insert("batch.kubernetes.io/controller-uid", o.meta.uid.to_string());
+            .insert("batch.kubernetes.io/controller-uid", uid);
         job_mut(&mut o).selector = Some(LabelSelector::from_match_labels(generated));
         assert!(validate_object(&o, None).is_empty());
     }
