@@ -1120,6 +1120,25 @@ impl Kubectl {
         self.maybe_finish(ctx, tag);
     }
 
+    /// Queues a merge patch of `o` whose success prints `line`.
+    fn send_patch(
+        &mut self,
+        ctx: &mut Ctx,
+        tag: u64,
+        o: &Object,
+        patch: serde_json::Value,
+        line: String,
+    ) {
+        let req = Request::Patch {
+            kind: o.kind(),
+            namespace: o.meta.namespace.clone(),
+            name: o.meta.name.clone(),
+            patch,
+            status: false,
+        };
+        self.send(ctx, tag, req, Step::Simple { line });
+    }
+
     /// Queues a request; it goes out when the ones before it have been answered.
     fn send(&mut self, ctx: &mut Ctx, tag: u64, mut req: Request, step: Step) {
         if let Some(inv) = self.running.get_mut(&tag) {
@@ -1378,15 +1397,8 @@ impl Kubectl {
                     Some(KubectlAction::RolloutUndo { to_revision, .. }) => {
                         match rollback_patch(&deployment, &owned, to_revision) {
                             Ok(Some(patch)) => {
-                                let req = Request::Patch {
-                                    kind: Kind::Deployment,
-                                    namespace: deployment.meta.namespace.clone(),
-                                    name: deployment.meta.name.clone(),
-                                    patch,
-                                    status: false,
-                                };
                                 let line = format!("{} rolled back", kind_slash_name(&deployment));
-                                self.send(ctx, tag, req, Step::Simple { line });
+                                self.send_patch(ctx, tag, &deployment, patch, line);
                             }
                             Ok(None) => self.out(
                                 tag,
@@ -1420,14 +1432,7 @@ impl Kubectl {
                             Ok(Some(patch)) => {
                                 let verb = if *annotate { "annotated" } else { "labeled" };
                                 let line = format!("{} {verb}", kind_slash_name(&o));
-                                let req = Request::Patch {
-                                    kind: o.kind(),
-                                    namespace: o.meta.namespace.clone(),
-                                    name: o.meta.name.clone(),
-                                    patch,
-                                    status: false,
-                                };
-                                self.send(ctx, tag, req, Step::Simple { line });
+                                self.send_patch(ctx, tag, &o, patch, line);
                             }
                             Ok(None) => {
                                 self.out(tag, format!("{} not labeled", kind_slash_name(&o)))
@@ -1451,28 +1456,24 @@ impl Kubectl {
                                     continue;
                                 }
                             };
-                            let req = Request::Patch {
-                                kind: o.kind(),
-                                namespace: o.meta.namespace.clone(),
-                                name: o.meta.name.clone(),
-                                patch: serde_json::json!({ "spec": { field: replicas } }),
-                                status: false,
-                            };
-                            let line = format!("{} scaled", kind_slash_name(&o));
-                            self.send(ctx, tag, req, Step::Simple { line });
+                            self.send_patch(
+                                ctx,
+                                tag,
+                                &o,
+                                serde_json::json!({ "spec": { field: replicas } }),
+                                format!("{} scaled", kind_slash_name(&o)),
+                            );
                         }
                         Some(KubectlAction::SetImage { images, .. }) => {
                             match set_image_patch(&o, images) {
                                 Ok(patch) => {
-                                    let req = Request::Patch {
-                                        kind: o.kind(),
-                                        namespace: o.meta.namespace.clone(),
-                                        name: o.meta.name.clone(),
+                                    self.send_patch(
+                                        ctx,
+                                        tag,
+                                        &o,
                                         patch,
-                                        status: false,
-                                    };
-                                    let line = format!("{} image updated", kind_slash_name(&o));
-                                    self.send(ctx, tag, req, Step::Simple { line });
+                                        format!("{} image updated", kind_slash_name(&o)),
+                                    );
                                 }
                                 Err(e) => self.fail(tag, e),
                             }
@@ -1503,16 +1504,10 @@ impl Kubectl {
                                 );
                                 continue;
                             }
-                            let req = Request::Patch {
-                                kind: o.kind(),
-                                namespace: o.meta.namespace.clone(),
-                                name: o.meta.name.clone(),
-                                patch: serde_json::json!({ "spec": { "paused": pause } }),
-                                status: false,
-                            };
                             let verb = if *pause { "paused" } else { "resumed" };
                             let line = format!("{} {verb}", kind_slash_name(&o));
-                            self.send(ctx, tag, req, Step::Simple { line });
+                            let patch = serde_json::json!({ "spec": { "paused": pause } });
+                            self.send_patch(ctx, tag, &o, patch, line);
                         }
                         Some(KubectlAction::Edit { changes, .. }) => {
                             // The editor shows the live object; kubectl sends what changed.
@@ -1525,15 +1520,13 @@ impl Kubectl {
                             }
                             let patch =
                                 crate::api::patch::three_way_merge_patch(&live, &edited, &live);
-                            let req = Request::Patch {
-                                kind: o.kind(),
-                                namespace: o.meta.namespace.clone(),
-                                name: o.meta.name.clone(),
+                            self.send_patch(
+                                ctx,
+                                tag,
+                                &o,
                                 patch,
-                                status: false,
-                            };
-                            let line = format!("{} edited", kind_slash_name(&o));
-                            self.send(ctx, tag, req, Step::Simple { line });
+                                format!("{} edited", kind_slash_name(&o)),
+                            );
                         }
                         Some(KubectlAction::RolloutRestart { .. }) => {
                             // polymorphichelpers/objectrestarter.go: a template annotation
@@ -1556,17 +1549,11 @@ impl Kubectl {
                                 );
                                 continue;
                             }
-                            let req = Request::Patch {
-                                kind: o.kind(),
-                                namespace: o.meta.namespace.clone(),
-                                name: o.meta.name.clone(),
-                                patch: serde_json::json!({"spec": {"template": {"metadata": {"annotations": {
-                                    RESTARTED_AT_ANNOTATION: crate::api::json::format_timestamp(now)
-                                }}}}}),
-                                status: false,
-                            };
+                            let stamp = crate::api::json::format_timestamp(now);
+                            let patch = serde_json::json!({"spec": {"template": {"metadata":
+                                {"annotations": {RESTARTED_AT_ANNOTATION: stamp}}}}});
                             let line = format!("{} restarted", kind_slash_name(&o));
-                            self.send(ctx, tag, req, Step::Simple { line });
+                            self.send_patch(ctx, tag, &o, patch, line);
                         }
                         _ => {}
                     }
