@@ -57,13 +57,15 @@ pub enum Request {
     UpdateStatus {
         object: Object,
     },
-    /// JSON merge patch (RFC 7386), on the object or its status subresource.
+    /// A patch of the object or its status subresource: a JSON merge patch (RFC 7386), or
+    /// with `strategic` a strategic merge patch (lists of named things merged by key).
     Patch {
         kind: Kind,
         namespace: Name,
         name: Name,
         patch: serde_json::Value,
         status: bool,
+        strategic: bool,
     },
     Delete {
         kind: Kind,

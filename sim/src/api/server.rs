@@ -412,7 +412,11 @@ impl ApiServer {
                 name,
                 patch,
                 status,
-            } => self.patch(now, client, kind, &namespace, &name, &patch, status, trace),
+                strategic,
+            } => {
+                let how = PatchHow { status, strategic };
+                self.patch(now, client, kind, &namespace, &name, &patch, how, trace)
+            }
             Request::Delete {
                 kind,
                 namespace,
@@ -787,14 +791,19 @@ impl ApiServer {
         namespace: &str,
         name: &str,
         patch: &serde_json::Value,
-        status: bool,
+        how: PatchHow,
         trace: &mut Trace,
     ) -> Result<Response, Status> {
         let Some(current) = self.get(kind, namespace, name).cloned() else {
             return Err(Status::not_found(kind, name));
         };
+        let status = how.status;
         let mut doc = crate::api::json::to_json(&current);
-        crate::api::patch::merge_patch(&mut doc, patch);
+        if how.strategic {
+            crate::api::patch::strategic_merge_patch(&mut doc, patch);
+        } else {
+            crate::api::patch::merge_patch(&mut doc, patch);
+        }
         let parsed = crate::api::manifest::parse_value(doc, "<patch>", 0)
             .map_err(|e| Status::bad_request(e.message))?;
         let mut obj = parsed.object;
@@ -1327,6 +1336,14 @@ fn add_default_tolerations(spec: &mut PodSpec) {
             });
         }
     }
+}
+
+/// How a PATCH applies: to the status subresource or the object; as a strategic merge patch
+/// or a JSON merge patch.
+#[derive(Clone, Copy)]
+struct PatchHow {
+    status: bool,
+    strategic: bool,
 }
 
 /// generateSelector (pkg/registry/batch/job/strategy.go): unless `manualSelector`, a Job's
@@ -1887,6 +1904,7 @@ mod tests {
                     name: SYSTEM_NODE_CRITICAL.into(),
                     patch: serde_json::json!({"metadata": {"labels": {"tier": "system"}}}),
                     status: false,
+                    strategic: false,
                 },
                 &mut t,
             )

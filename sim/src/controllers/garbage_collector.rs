@@ -574,6 +574,7 @@ impl GarbageCollector {
                     name: key.2.clone(),
                     patch: owner_refs_without(item, &uids),
                     status: false,
+                    strategic: false,
                 };
                 self.send(ctx, Pool::AttemptToDelete, &key, Op::Write, req);
             }
@@ -634,6 +635,7 @@ impl GarbageCollector {
                 name: key.2.clone(),
                 patch: finalizers_without(owner, FINALIZER_FOREGROUND),
                 status: false,
+                strategic: false,
             };
             self.send(ctx, Pool::AttemptToDelete, &key, Op::Finalizer, req);
             return;
@@ -678,6 +680,7 @@ impl GarbageCollector {
                 name: dk.2.clone(),
                 patch: owner_refs_without(&d, &[uid]),
                 status: false,
+                strategic: false,
             };
             self.send(ctx, Pool::AttemptToOrphan, key, Op::Orphan, req);
         }
@@ -696,6 +699,7 @@ impl GarbageCollector {
             name: key.2.clone(),
             patch: finalizers_without(owner, FINALIZER_ORPHAN),
             status: false,
+            strategic: false,
         };
         self.send(ctx, Pool::AttemptToOrphan, &key, Op::Finalizer, req);
     }

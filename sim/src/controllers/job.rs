@@ -1022,6 +1022,7 @@ impl JobController {
                 name: pod.1.clone(),
                 patch: serde_json::json!({"metadata": {"finalizers": rest}}),
                 status: false,
+                strategic: false,
             },
             Pending::RemoveFinalizer {
                 job: job.clone(),

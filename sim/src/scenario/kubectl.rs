@@ -61,6 +61,8 @@ pub enum KubectlAction {
         target: Target,
         patch: serde_json::Value,
         status: bool,
+        /// `--type=strategic` (kubectl's default) rather than `--type=merge`.
+        strategic: bool,
     },
     Scale {
         target: Target,
@@ -433,20 +435,22 @@ fn parse_verb(line: &str, load: &mut ManifestLoader) -> Result<KubectlAction, St
             let Some(p) = &flags.patch else {
                 return Err("error: must specify -p to patch".into());
             };
-            match flags.patch_type.as_deref() {
-                None | Some("merge") | Some("strategic") => {}
+            let strategic = match flags.patch_type.as_deref() {
+                None | Some("strategic") => true,
+                Some("merge") => false,
                 Some(t) => {
                     return Err(format!(
-                        "kubesim: --type={t} is not supported; use --type=merge (JSON merge patch)"
+                        "kubesim: --type={t} is not supported; use --type=strategic (the default) or --type=merge"
                     ))
                 }
-            }
+            };
             let patch: serde_json::Value = serde_yaml::from_str(p)
                 .map_err(|e| format!("error: unable to parse \"{p}\": {e}"))?;
             Ok(KubectlAction::Patch {
                 target,
                 patch,
                 status: flags.subresource.as_deref() == Some("status"),
+                strategic,
             })
         }
         "scale" => {
@@ -1103,6 +1107,7 @@ impl Kubectl {
                 target,
                 patch,
                 status,
+                strategic,
             } => {
                 for (kind, namespace, name) in named_targets(&target) {
                     let line = format!("{}/{name} patched", kind_singular(kind));
@@ -1112,6 +1117,7 @@ impl Kubectl {
                         name,
                         patch: patch.clone(),
                         status,
+                        strategic,
                     };
                     self.send(ctx, tag, req, Step::Simple { line });
                 }
@@ -1135,6 +1141,7 @@ impl Kubectl {
             name: o.meta.name.clone(),
             patch,
             status: false,
+            strategic: false,
         };
         self.send(ctx, tag, req, Step::Simple { line });
     }
@@ -1277,6 +1284,7 @@ impl Kubectl {
                         name: object.meta.name.clone(),
                         patch,
                         status: false,
+                        strategic: false,
                     };
                     self.send(
                         ctx,
@@ -1513,7 +1521,7 @@ impl Kubectl {
                             // The editor shows the live object; kubectl sends what changed.
                             let live = crate::api::json::to_json(&o);
                             let mut edited = live.clone();
-                            crate::api::patch::merge_patch(&mut edited, changes);
+                            crate::api::patch::strategic_merge_patch(&mut edited, changes);
                             if edited == live {
                                 self.out(tag, "Edit cancelled, no changes made.".into());
                                 continue;

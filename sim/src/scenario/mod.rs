@@ -723,6 +723,7 @@ impl Compiler {
                     target,
                     patch,
                     status,
+                    strategic: false,
                 })),
             )
         } else if let Some(f) = e.fault {

@@ -606,6 +606,7 @@ impl RollingUpdate {
             name: self.name_of(which),
             patch: serde_json::json!({"spec": {"replicas": replicas}}),
             status: false,
+            strategic: false,
         })
     }
 
