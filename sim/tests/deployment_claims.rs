@@ -7,20 +7,15 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use kubesim::api::manifest::parse_manifests;
 use kubesim::api::request::Request;
 use kubesim::api::types::{Body, Kind, Object};
 use kubesim::engine::{SimDuration, SECOND};
 use kubesim::scenario::{RunOptions, Scenario, Simulation};
 
-const SCENARIO: &str = "name: claims\nseed: 5\nuntil: 30m\ncluster:\n  nodeGroups:\n    - count: 2\n      capacity: {cpu: 8, memory: 16Gi, pods: 110}\n";
+mod common;
+use common::object;
 
-fn object(yaml: &str) -> Object {
-    parse_manifests(yaml, "test")
-        .expect("valid manifest")
-        .remove(0)
-        .object
-}
+const SCENARIO: &str = "name: claims\nseed: 5\nuntil: 30m\ncluster:\n  nodeGroups:\n    - count: 2\n      capacity: {cpu: 8, memory: 16Gi, pods: 110}\n";
 
 fn deployment(name: &str, paused: bool) -> String {
     format!(

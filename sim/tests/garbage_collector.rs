@@ -2,21 +2,16 @@
 //! garbagecollector.go): background, orphan and foreground deletion of hand-made dependents,
 //! and the pods of a deleted Job.
 
-use kubesim::api::manifest::parse_manifests;
 use kubesim::api::request::{DeleteOptions, PropagationPolicy, Request, Response};
-use kubesim::api::types::{Kind, Object, Uid};
+use kubesim::api::types::{Kind, Uid};
 use kubesim::cluster::Cluster;
 use kubesim::controllers::garbage_collector::GarbageCollector;
 use kubesim::engine::{MINUTE, SECOND};
 use kubesim::model::Model;
 use kubesim::network::CONTROL_PLANE;
 
-fn object(yaml: &str) -> Object {
-    parse_manifests(yaml, "test")
-        .expect("valid manifest")
-        .remove(0)
-        .object
-}
+mod common;
+use common::object;
 
 fn create(c: &mut Cluster, yaml: &str) -> Uid {
     match c

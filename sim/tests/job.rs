@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use kubesim::api::manifest::parse_manifests;
 use kubesim::api::request::Request;
 use kubesim::api::types::{find_condition, Body, ConditionStatus, Kind, Object, PodPhase};
 use kubesim::cluster::Cluster;
@@ -20,12 +19,8 @@ use kubesim::scenario::{RunOptions, Simulation};
 use kubesim::scheduler::config::{KubeSchedulerConfiguration, Registry};
 use kubesim::scheduler::{Scheduler, SchedulerSetup};
 
-fn object(yaml: &str) -> Object {
-    parse_manifests(yaml, "test")
-        .expect("valid manifest")
-        .remove(0)
-        .object
-}
+mod common;
+use common::object;
 
 /// A cluster with two nodes, their kubelets, the scheduler, the Job controller and the GC.
 pub fn cluster(seed: u64) -> Cluster {

@@ -6,11 +6,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use kubesim::api::manifest::parse_manifests;
 use kubesim::api::request::{DeleteOptions, Request};
 use kubesim::api::types::{Body, Kind, Object, PodPhase};
 use kubesim::engine::{SimDuration, SECOND};
 use kubesim::scenario::{RunOptions, Scenario, Simulation};
+
+mod common;
+use common::object;
 
 const SCENARIO: &str = "name: rs\nseed: 3\nuntil: 30m\ncluster:\n  nodeGroups:\n    - count: 3\n      capacity: {cpu: 4, memory: 8Gi, pods: 110}\n";
 
@@ -26,13 +28,6 @@ fn template(kind: Kind) -> String {
     format!(
         "apiVersion: {api}\nkind: {kind_s}\nmetadata: {{name: web, namespace: default}}\nspec:\n  replicas: 3\n{selector}  template:\n    metadata:\n      labels: {{app: web, tier: front}}\n    spec:\n      containers:\n        - name: nginx\n          image: nginx:1.25\n          resources: {{requests: {{cpu: 100m, memory: 64Mi}}}}\n"
     )
-}
-
-fn object(yaml: &str) -> Object {
-    parse_manifests(yaml, "test")
-        .expect("valid manifest")
-        .remove(0)
-        .object
 }
 
 struct Harness {

@@ -4,9 +4,8 @@
 //! write and conflicts; with the gate it waits for its informers and never does, and the
 //! ReplicaSet still converges. ReplicationControllers are not covered.
 
-use kubesim::api::manifest::parse_manifests;
 use kubesim::api::request::Request;
-use kubesim::api::types::{Body, Kind, Object};
+use kubesim::api::types::{Body, Kind};
 use kubesim::cluster::Cluster;
 use kubesim::controllers::replica_set::ReplicaSetController;
 use kubesim::engine::{MINUTE, SECOND};
@@ -14,12 +13,8 @@ use kubesim::features::FeatureGates;
 use kubesim::model::{Distribution, Model};
 use kubesim::network::CONTROL_PLANE;
 
-fn object(yaml: &str) -> Object {
-    parse_manifests(yaml, "test")
-        .expect("valid manifest")
-        .remove(0)
-        .object
-}
+mod common;
+use common::object;
 
 fn manifest(kind: Kind, replicas: i32) -> String {
     match kind {
